@@ -1,0 +1,3 @@
+var builder = DistributedApplication.CreateBuilder(args);
+var garnet = builder.AddProject<Projects.Chat_Garnet>("garnet");
+builder.Build().Run();

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>How access tokens are checked: the same issuer, audience and key source in every service.</summary>
+public sealed class ChatTokenOptions
+{
+    public const string SectionName = "Chat:Tokens";
+
+    [Required]
+    public string Issuer { get; set; } = "chat-identity";
+
+    [Required]
+    public string Audience { get; set; } = "chat";
+
+    /// <summary>Identity's key set; a logical service name, resolved by service discovery.</summary>
+    [Required]
+    public string JwksUrl { get; set; } = "http://identity/.well-known/jwks.json";
+
+    /// <summary>Tolerated clock difference between Identity and the validating service.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+}

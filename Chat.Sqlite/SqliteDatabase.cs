@@ -1,0 +1,51 @@
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Sqlite;
+
+/// <summary>
+/// One service's SQLite file: opens pooled connections with the pragmas every store relies on
+/// (WAL so readers never block the writer, a busy timeout so replicas sharing the file queue instead of failing).
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private const string ConnectionPragmas = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        FilePath = fullPath;
+    }
+
+    public string FilePath { get; }
+
+    public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        command.CommandText = ConnectionPragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>Switches the file to WAL (persistent) and applies the schema; idempotent, safe for concurrent replicas.</summary>
+    public void EnsureSchema(string schemaSql)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"{ConnectionPragmas} PRAGMA journal_mode = WAL; {schemaSql}";
+        command.ExecuteNonQuery();
+    }
+}

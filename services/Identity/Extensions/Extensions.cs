@@ -1,0 +1,45 @@
+using Chat.Identity.Apis;
+using Chat.Identity.Tokens;
+using Chat.Identity.Users;
+using Chat.Sqlite;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Identity.Extensions;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IdentityOptions>()
+            .BindConfiguration(IdentityOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IPasswordHasher<UserCredentials>, PasswordHasher<UserCredentials>>();
+        builder.Services.AddSingleton<IUserStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IdentityOptions>>().Value;
+            return new SqliteUserStore(new SqliteDatabase(Path.Combine(options.DataDirectory, "identity.db")), sp.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.AddSingleton<SigningKeyRing>(sp =>
+            SigningKeyRing.LoadOrCreate(
+                Path.Combine(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DataDirectory, "signing-keys"),
+                sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<AccessTokenIssuer>();
+
+        // Identity validates its own tokens from its key ring rather than fetching its own JWKS over HTTP.
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .PostConfigure<SigningKeyRing>((jwt, keys) =>
+            {
+                jwt.ConfigurationManager = null;
+                jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.ValidationKeys;
+            });
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, IdentityJsonContext.Default));
+    }
+}

@@ -1,0 +1,24 @@
+using Chat.Identity.Apis;
+using Chat.Identity.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDefaultEndpoints();
+app.MapJwksApi();
+app.MapUsersApi();
+app.MapTokensApi();
+
+app.Run();
+
+public partial class Program;

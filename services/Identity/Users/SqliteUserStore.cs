@@ -1,0 +1,98 @@
+using Chat.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Identity.Users;
+
+public sealed class SqliteUserStore : IUserStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS users (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            username      TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            display_name  TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at    INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS users_display_name ON users (display_name COLLATE NOCASE);
+        """;
+
+    private const int SqliteConstraintUnique = 2067;
+
+    private readonly SqliteDatabase _database;
+    private readonly TimeProvider _time;
+
+    public SqliteUserStore(SqliteDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+        _database.EnsureSchema(Schema);
+    }
+
+    public async Task<User?> CreateAsync(string username, string displayName, string passwordHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("""
+            INSERT INTO users (username, display_name, password_hash, created_at)
+            VALUES (@username, @displayName, @hash, @now)
+            RETURNING id
+            """)
+            .With("@username", username)
+            .With("@displayName", displayName)
+            .With("@hash", passwordHash)
+            .With("@now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        try
+        {
+            var id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            return new User(id, username, displayName);
+        }
+        catch (SqliteException e) when (e.SqliteExtendedErrorCode == SqliteConstraintUnique)
+        {
+            return null;
+        }
+    }
+
+    public async Task<User?> FindByIdAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT id, username, display_name FROM users WHERE id = @id")
+            .With("@id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader) : null;
+    }
+
+    public async Task<UserCredentials?> FindCredentialsAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+                "SELECT id, username, display_name, password_hash FROM users WHERE username = @username")
+            .With("@username", username);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new UserCredentials(ReadUser(reader), reader.GetString(3)) : null;
+    }
+
+    public async Task<IReadOnlyList<User>> SearchAsync(string prefix, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("""
+            SELECT id, username, display_name FROM users
+            WHERE (username LIKE @pattern ESCAPE '\' OR display_name LIKE @pattern ESCAPE '\') AND id > @afterId
+            ORDER BY id
+            LIMIT @limit
+            """)
+            .With("@pattern", EscapeLike(prefix) + "%")
+            .With("@afterId", afterId)
+            .With("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var users = new List<User>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(ReadUser(reader));
+        }
+        return users;
+    }
+
+    private static User ReadUser(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+
+    private static string EscapeLike(string value) =>
+        value.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
+}
