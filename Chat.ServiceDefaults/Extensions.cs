@@ -49,6 +49,7 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(ChatTelemetry.SourceName)
+                .AddSource("Microsoft.AspNetCore.SignalR.Server")
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes would drown the interesting traces.
                     options.Filter = context =>

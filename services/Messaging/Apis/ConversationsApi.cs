@@ -1,0 +1,81 @@
+using Chat.Messaging.Hubs;
+using Chat.Messaging.Messages;
+using Chat.Messaging.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Messaging.Apis;
+
+public static class ConversationsApi
+{
+    public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/conversations").WithTags("Conversations");
+        group.MapGet("/", ListConversationsAsync);
+        group.MapGet("/{conversationId:long}", GetConversationAsync);
+        group.MapPost("/direct", OpenDirectConversationAsync);
+        return group;
+    }
+
+    public static async Task<Ok<IReadOnlyList<ConversationView>>> ListConversationsAsync(
+        HttpContext context, IConversationStore conversations, IMessageStore messages, CancellationToken cancellationToken)
+    {
+        var userId = context.User.GetUserId();
+        return TypedResults.Ok(await ConversationViews.ListAsync(userId, conversations, messages, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> GetConversationAsync(
+        long conversationId, HttpContext context, IConversationStore conversations, IMessageStore messages, CancellationToken cancellationToken)
+    {
+        var userId = context.User.GetUserId();
+        var conversation = await conversations.FindForMemberAsync(conversationId, userId, cancellationToken);
+        if (conversation is null)
+        {
+            return MessagingResults.Problem(MessagingError.ConversationNotFound(conversationId));
+        }
+        var last = await messages.GetLastMessagesAsync([conversationId], cancellationToken);
+        return TypedResults.Ok(ConversationView.For(conversation, userId, last.GetValueOrDefault(conversationId)));
+    }
+
+    public static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> OpenDirectConversationAsync(
+        OpenDirectRequest request,
+        HttpContext context,
+        UserDirectory users,
+        IConversationStore conversations,
+        IMessageStore messages,
+        IHubContext<ChatHub, IChatClient> hub,
+        CancellationToken cancellationToken)
+    {
+        var userId = context.User.GetUserId();
+        if (request.UserId == userId)
+        {
+            return MessagingResults.Problem(MessagingError.Invalid("userId", "A direct conversation is with someone else."));
+        }
+        if (!await users.ExistsAsync(request.UserId, context.Request.Headers.Authorization.ToString(), cancellationToken))
+        {
+            return MessagingResults.Problem(MessagingError.UserNotFound(request.UserId));
+        }
+
+        var conversation = await conversations.GetOrCreateDirectAsync(userId, request.UserId, cancellationToken);
+        var last = (await messages.GetLastMessagesAsync([conversation.Id], cancellationToken)).GetValueOrDefault(conversation.Id);
+        if (conversation.LastSeq == 0)
+        {
+            // Let the other person's open clients list it before the first message arrives.
+            await hub.Clients.User(UserIds.ToString(request.UserId))
+                .ConversationChanged(ConversationView.For(conversation, request.UserId, last));
+        }
+        return TypedResults.Ok(ConversationView.For(conversation, userId, last));
+    }
+}
+
+/// <summary>Builds the per-member views the list endpoint and Sync share.</summary>
+public static class ConversationViews
+{
+    public static async Task<IReadOnlyList<ConversationView>> ListAsync(
+        long userId, IConversationStore conversations, IMessageStore messages, CancellationToken cancellationToken)
+    {
+        var list = await conversations.ListForMemberAsync(userId, cancellationToken);
+        var last = await messages.GetLastMessagesAsync(list.Select(c => c.Id).ToList(), cancellationToken);
+        return list.Select(c => ConversationView.For(c, userId, last.GetValueOrDefault(c.Id))).ToList();
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Chat.Messaging.Storage;
+
+namespace Chat.Messaging.Apis;
+
+/// <summary>A conversation as one member sees it.</summary>
+public sealed record ConversationView(
+    long Id,
+    string Kind,
+    string? Title,
+    long? OwnerId,
+    IReadOnlyList<ConversationMember> Members,
+    long LastSeq,
+    long LastReadSeq,
+    long UnreadCount,
+    ChatMessage? LastMessage,
+    DateTimeOffset CreatedAt)
+{
+    public static ConversationView For(Conversation conversation, long userId, ChatMessage? lastMessage)
+    {
+        long lastRead = 0;
+        foreach (var member in conversation.Members)
+        {
+            if (member.UserId == userId)
+            {
+                lastRead = member.LastReadSeq;
+            }
+        }
+        return new ConversationView(conversation.Id, conversation.Kind, conversation.Title, conversation.OwnerId, conversation.Members,
+            conversation.LastSeq, lastRead, Math.Max(0, conversation.LastSeq - lastRead), lastMessage, conversation.CreatedAt);
+    }
+}
+
+public sealed record OpenDirectRequest(long UserId);
+
+public sealed record SendMessageRequest(string? ClientMessageId, string? Text, long[]? MediaIds);
+
+public sealed record SendMessageResult(long Seq, DateTimeOffset CreatedAt);
+
+public sealed record SyncCursor(long ConversationId, long AfterSeq);
+
+public sealed record SyncResult(IReadOnlyList<ConversationView> Conversations, IReadOnlyList<ChatMessage> Messages, bool HasMore);
+
+public sealed record PresenceChange(long UserId, string Status, DateTimeOffset? LastSeen);
+
+public sealed record ReadMarker(long ConversationId, long UserId, long LastReadSeq);
+
+public sealed record TypingNotice(long ConversationId, long UserId);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ChatMessage))]
+[JsonSerializable(typeof(ConversationView))]
+[JsonSerializable(typeof(IReadOnlyList<ConversationView>))]
+[JsonSerializable(typeof(MessagePage))]
+[JsonSerializable(typeof(OpenDirectRequest))]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(SendMessageResult))]
+[JsonSerializable(typeof(SyncCursor[]))]
+[JsonSerializable(typeof(SyncResult))]
+[JsonSerializable(typeof(PresenceChange))]
+[JsonSerializable(typeof(ReadMarker))]
+[JsonSerializable(typeof(TypingNotice))]
+internal sealed partial class MessagingJsonContext : JsonSerializerContext;

@@ -1,0 +1,41 @@
+using Chat.Messaging.Apis;
+using Chat.Messaging.Hubs;
+using Chat.Messaging.Messages;
+using Chat.Messaging.Storage;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Chat.Messaging.Extensions;
+
+internal static class Extensions
+{
+    public const string RedisConnectionName = "redis";
+
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MessagingOptions>()
+            .BindConfiguration(MessagingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new MessagingDatabase(
+            Path.Combine(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.DataDirectory, "messaging.db")));
+        builder.Services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
+        builder.Services.AddSingleton<MessageSender>();
+        builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity"));
+
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        var redis = builder.Configuration.GetConnectionString(RedisConnectionName)
+            ?? throw new InvalidOperationException($"Messaging needs the '{RedisConnectionName}' connection string (the SignalR backplane).");
+        builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 1024 * 1024)
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, MessagingJsonContext.Default))
+            .AddStackExchangeRedis(redis, backplane => backplane.Configuration.ChannelPrefix = RedisChannel.Literal("chat"));
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, MessagingJsonContext.Default));
+    }
+}

@@ -1,0 +1,29 @@
+namespace Chat.Messaging.Messages;
+
+/// <summary>What a message must be before it is stored.</summary>
+public static class MessageRules
+{
+    public static MessagingError? Validate(string? clientMessageId, string? text, IReadOnlyList<long>? mediaIds, MessagingOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(clientMessageId) || clientMessageId.Length > options.MaxClientMessageIdLength)
+        {
+            return MessagingError.Invalid("clientMessageId",
+                $"A client message id is 1 to {options.MaxClientMessageIdLength} characters, unique per message.");
+        }
+        if (text is { Length: > 0 } && text.Length > options.MaxMessageLength)
+        {
+            return new MessagingError("message-too-long", "Message too long",
+                $"A message has at most {options.MaxMessageLength} characters (UTF-16 code units); this one has {text.Length}.", "text");
+        }
+        if (mediaIds is { Count: > 0 })
+        {
+            return new MessagingError("attachments-unavailable", "Attachments not accepted",
+                "This server does not accept attachments on messages yet.", "mediaIds");
+        }
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new MessagingError("empty-message", "Empty message", "A message needs text or an attachment.", "text");
+        }
+        return null;
+    }
+}

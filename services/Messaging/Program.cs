@@ -1,0 +1,26 @@
+using Chat.Messaging.Apis;
+using Chat.Messaging.Extensions;
+using Chat.Messaging.Hubs;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseWebSockets();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDefaultEndpoints();
+app.MapConversationsApi().RequireAuthorization();
+app.MapMessagesApi().RequireAuthorization();
+app.MapHub<ChatHub>("/hubs/chat").RequireAuthorization();
+
+app.Run();
+
+public partial class Program;
