@@ -1,6 +1,7 @@
 using Chat.Messaging.Apis;
 using Chat.Messaging.Hubs;
 using Chat.Messaging.Messages;
+using Chat.Messaging.Presence;
 using Chat.Messaging.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,12 @@ internal static class Extensions
         builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
         builder.Services.AddSingleton<MessageSender>();
         builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity"));
+
+        builder.AddInternalApiKey();
+        builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName);
+        builder.Services.AddHttpClient(PresenceReporter.HttpClientName, http => http.BaseAddress = new Uri("http://presence")).AddInternalApiKey();
+        builder.Services.AddSingleton<PresenceReporter>();
+        builder.Services.AddHostedService<PresenceHeartbeatService>();
 
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         var redis = builder.Configuration.GetConnectionString(RedisConnectionName)

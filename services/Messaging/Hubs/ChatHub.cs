@@ -1,5 +1,6 @@
 using Chat.Messaging.Apis;
 using Chat.Messaging.Messages;
+using Chat.Messaging.Presence;
 using Chat.Messaging.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -16,8 +17,21 @@ public sealed class ChatHub(
     MessageSender sender,
     IConversationStore conversations,
     IMessageStore messages,
-    IOptions<MessagingOptions> options) : Hub<IChatClient>
+    IOptions<MessagingOptions> options,
+    PresenceReporter presence) : Hub<IChatClient>
 {
+    public override async Task OnConnectedAsync()
+    {
+        await presence.ConnectedAsync(Context.User!.GetUserId(), Context.ConnectionId);
+        await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await presence.DisconnectedAsync(Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
     public async Task<SendMessageResult> SendMessage(long conversationId, string clientMessageId, string? text, long[]? mediaIds)
     {
         var outcome = await sender.SendAsync(

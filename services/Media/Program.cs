@@ -1,0 +1,22 @@
+using Chat.Media.Apis;
+using Chat.Media.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDefaultEndpoints();
+app.MapMediaApi().RequireAuthorization();
+
+app.Run();
+
+public partial class Program;

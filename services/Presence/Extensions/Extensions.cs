@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Chat.Presence.Extensions;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PresenceOptions>()
+            .BindConfiguration(PresenceOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.AddInternalApiKey();
+        builder.AddRedisClient("redis");
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, PresenceJsonContext.Default));
+    }
+}

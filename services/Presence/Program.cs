@@ -1,0 +1,23 @@
+using Chat.Presence.Apis;
+using Chat.Presence.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDefaultEndpoints();
+app.MapPresenceApi().RequireAuthorization();
+app.MapConnectionsApi().RequireInternalKey();
+
+app.Run();
+
+public partial class Program;
