@@ -1,0 +1,70 @@
+extern alias IdentityService;
+
+using Chat.Sqlite;
+using IdentityService::Chat.Identity.Users;
+
+namespace Chat.Identity.Tests;
+
+/// <summary>What every <see cref="IUserStore"/> must do; a MongoDB store derives from this too.</summary>
+public abstract class UserStoreContractTests
+{
+    protected abstract IUserStore CreateStore();
+
+    [Fact]
+    public async Task ACreatedUserIsFoundByIdAndByUsernameInAnyCase()
+    {
+        var store = CreateStore();
+
+        var created = await store.CreateAsync("Mixed.Case", "Mixed", "hash", CancellationToken.None);
+
+        Assert.NotNull(created);
+        Assert.Equal(created, await store.FindByIdAsync(created.Id, CancellationToken.None));
+        var credentials = await store.FindCredentialsAsync("mixed.case", CancellationToken.None);
+        Assert.Equal(created, credentials?.User);
+        Assert.Equal("hash", credentials?.PasswordHash);
+    }
+
+    [Fact]
+    public async Task CreatingATakenUsernameReturnsNull()
+    {
+        var store = CreateStore();
+        await store.CreateAsync("taken", "First", "hash", CancellationToken.None);
+
+        Assert.Null(await store.CreateAsync("TAKEN", "Second", "hash", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SearchTreatsWildcardCharactersLiterally()
+    {
+        var store = CreateStore();
+        await store.CreateAsync("a_b", "x", "hash", CancellationToken.None);
+        await store.CreateAsync("axb", "y", "hash", CancellationToken.None);
+
+        var found = await store.SearchAsync("a_", 0, 10, CancellationToken.None);
+
+        Assert.Equal(["a_b"], found.Select(u => u.Username));
+    }
+
+    [Fact]
+    public async Task SearchPagesAfterTheLastIdSeen()
+    {
+        var store = CreateStore();
+        for (var i = 0; i < 5; i++)
+        {
+            await store.CreateAsync($"page{i}", $"Page {i}", "hash", CancellationToken.None);
+        }
+
+        var first = await store.SearchAsync("page", 0, 3, CancellationToken.None);
+        var second = await store.SearchAsync("page", first[^1].Id, 3, CancellationToken.None);
+
+        Assert.Equal(3, first.Count);
+        Assert.Equal(2, second.Count);
+        Assert.Empty(first.Select(u => u.Id).Intersect(second.Select(u => u.Id)));
+    }
+}
+
+public sealed class SqliteUserStoreTests : UserStoreContractTests
+{
+    protected override IUserStore CreateStore() => new SqliteUserStore(
+        new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-users-").FullName, "identity.db")), TimeProvider.System);
+}

@@ -1,0 +1,42 @@
+extern alias IdentityService;
+
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using IdentityProgram = IdentityService::Program;
+
+namespace Chat.Testing;
+
+public sealed record TestUser(long Id, string Username, string DisplayName, string AccessToken)
+{
+    public AuthenticationHeaderValue Authorization => new("Bearer", AccessToken);
+}
+
+/// <summary>The real Identity service, to sign users up and mint the tokens other services validate.</summary>
+public sealed class IdentityFactory(ServiceRouter router, IDictionary<string, string?>? settings = null)
+    : ChatServiceFactory<IdentityProgram>(router, settings)
+{
+    public const string Password = "a long enough passphrase";
+
+    private int _userCount;
+
+    public async Task<TestUser> CreateUserAsync(string? username = null)
+    {
+        username ??= $"user{Interlocked.Increment(ref _userCount)}-{Guid.NewGuid().ToString("N")[..6]}";
+        using var client = CreateClient();
+        using var created = await client.PostAsJsonAsync("/api/identity/users", new { username, password = Password });
+        created.EnsureSuccessStatusCode();
+        var user = (await created.Content.ReadFromJsonAsync<UserBody>())!;
+        return new TestUser(user.Id, user.Username, user.DisplayName, await LogInAsync(client, username));
+    }
+
+    private static async Task<string> LogInAsync(HttpClient client, string username)
+    {
+        using var response = await client.PostAsJsonAsync("/api/identity/tokens", new { username, password = Password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+    }
+
+    private sealed record UserBody(long Id, string Username, string DisplayName);
+
+    private sealed record TokenBody(string AccessToken, int ExpiresIn);
+}
