@@ -12,7 +12,7 @@ public sealed class GarnetFixture : IDisposable
     public GarnetFixture()
     {
         Port = FreePort();
-        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lua", "--quiet"]);
+        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lua"]);
         _server.Start();
     }
 

@@ -1,7 +1,14 @@
 extern alias IdentityService;
 
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using IdentityService::Chat.Identity.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using IdentityProgram = IdentityService::Program;
 
 namespace Chat.Testing;
@@ -27,6 +34,23 @@ public sealed class IdentityFactory(ServiceRouter router, IDictionary<string, st
         created.EnsureSuccessStatusCode();
         var user = (await created.Content.ReadFromJsonAsync<UserBody>())!;
         return new TestUser(user.Id, user.Username, user.DisplayName, await LogInAsync(client, username));
+    }
+
+    /// <summary>A token signed with Identity's current key, for lifetimes the login endpoint never issues.</summary>
+    public string CreateAccessToken(long userId, DateTimeOffset issuedAt, TimeSpan lifetime)
+    {
+        var keys = Services.GetRequiredService<SigningKeyRing>();
+        var options = Services.GetRequiredService<IOptions<ChatTokenOptions>>().Value;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Issuer,
+            Audience = options.Audience,
+            IssuedAt = issuedAt.UtcDateTime,
+            NotBefore = issuedAt.UtcDateTime,
+            Expires = (issuedAt + lifetime).UtcDateTime,
+            Claims = new Dictionary<string, object> { ["sub"] = userId.ToString(CultureInfo.InvariantCulture) },
+            SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.EcdsaSha256),
+        });
     }
 
     private static async Task<string> LogInAsync(HttpClient client, string username)

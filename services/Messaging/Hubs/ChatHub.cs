@@ -20,16 +20,16 @@ public sealed class ChatHub(
     IOptions<MessagingOptions> options,
     PresenceReporter presence) : Hub<IChatClient>
 {
-    public override async Task OnConnectedAsync()
+    public override Task OnConnectedAsync()
     {
-        await presence.ConnectedAsync(Context.User!.GetUserId(), Context.ConnectionId);
-        await base.OnConnectedAsync();
+        presence.Connected(Context.User!.GetUserId(), Context.ConnectionId);
+        return base.OnConnectedAsync();
     }
 
-    public override async Task OnDisconnectedAsync(Exception? exception)
+    public override Task OnDisconnectedAsync(Exception? exception)
     {
-        await presence.DisconnectedAsync(Context.ConnectionId);
-        await base.OnDisconnectedAsync(exception);
+        presence.Disconnected(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 
     public async Task<SendMessageResult> SendMessage(long conversationId, string clientMessageId, string? text, long[]? mediaIds)

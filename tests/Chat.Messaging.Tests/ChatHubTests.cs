@@ -1,0 +1,120 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chat.Testing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Messaging.Tests;
+
+public sealed class ChatHubTests(MessagingFixture fixture) : IClassFixture<MessagingFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task AMessageSentOnTheHubReachesEveryDeviceOfBothUsers()
+    {
+        var (a, b, conversationId) = await fixture.CreatePairAsync();
+        await using var alice = await ConnectAsync(a);
+        await using var bobPhone = await ConnectAsync(b);
+        await using var bobLaptop = await ConnectAsync(b);
+        var received = new[] { Inbox(alice), Inbox(bobPhone), Inbox(bobLaptop) };
+
+        var result = await alice.InvokeAsync<JsonElement>("SendMessage", conversationId, "hub-1", "over the wire", Array.Empty<long>());
+
+        Assert.Equal(1, result.GetProperty("seq").GetInt64());
+        foreach (var inbox in received)
+        {
+            var message = await inbox.Task.WaitAsync(Patience);
+            Assert.Equal(1, message.GetProperty("seq").GetInt64());
+            Assert.Equal("over the wire", message.GetProperty("text").GetString());
+            Assert.Equal(conversationId, message.GetProperty("conversationId").GetInt64());
+        }
+    }
+
+    [Fact]
+    public async Task SendingOverHttpPushesToTheHubToo()
+    {
+        var (a, b, conversationId) = await fixture.CreatePairAsync();
+        await using var bob = await ConnectAsync(b);
+        var inbox = Inbox(bob);
+        using var client = fixture.ClientFor(a);
+
+        (await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = "http-1", text = "via http" })).EnsureSuccessStatusCode();
+
+        Assert.Equal("via http", (await inbox.Task.WaitAsync(Patience)).GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task SendingToAConversationYouAreNotInFailsWithATypedError()
+    {
+        var (_, _, conversationId) = await fixture.CreatePairAsync();
+        var stranger = await fixture.Identity.CreateUserAsync();
+        await using var connection = await ConnectAsync(stranger);
+
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "x", "intrusion", Array.Empty<long>()));
+
+        Assert.Contains("conversation-not-found", error.Message);
+    }
+
+    [Fact]
+    public async Task AnOverlongMessageOnTheHubFailsWithATypedError()
+    {
+        var (a, _, conversationId) = await fixture.CreatePairAsync();
+        await using var connection = await ConnectAsync(a);
+
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "long", new string('z', 100_001), Array.Empty<long>()));
+
+        Assert.Contains("message-too-long", error.Message);
+    }
+
+    [Fact]
+    public async Task SyncReturnsWhatCameAfterEachCursorInBoundedBatches()
+    {
+        var (a, b, conversationId) = await fixture.CreatePairAsync();
+        using var client = fixture.ClientFor(a);
+        var total = MessagingFixture.MaxSyncMessages + 5;
+        for (var i = 1; i <= total; i++)
+        {
+            (await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = $"s{i}", text = $"m{i}" })).EnsureSuccessStatusCode();
+        }
+        await using var bob = await ConnectAsync(b);
+
+        var first = await bob.InvokeAsync<JsonElement>("Sync", new[] { new { conversationId, afterSeq = 0L } });
+        var rest = await bob.InvokeAsync<JsonElement>("Sync", new[] { new { conversationId, afterSeq = (long)MessagingFixture.MaxSyncMessages } });
+        var nothing = await bob.InvokeAsync<JsonElement>("Sync", new[] { new { conversationId, afterSeq = (long)total } });
+
+        Assert.Equal(Enumerable.Range(1, MessagingFixture.MaxSyncMessages).Select(i => (long)i), Seqs(first));
+        Assert.True(first.GetProperty("hasMore").GetBoolean());
+        Assert.Equal(Enumerable.Range(MessagingFixture.MaxSyncMessages + 1, 5).Select(i => (long)i), Seqs(rest));
+        Assert.False(rest.GetProperty("hasMore").GetBoolean());
+        Assert.Empty(Seqs(nothing));
+        Assert.Equal(conversationId, Assert.Single(nothing.GetProperty("conversations").EnumerateArray()).GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task AHubConnectionWithoutAValidTokenIsRefused()
+    {
+        await using var connection = fixture.Messaging.CreateHubConnection("not-a-token");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync());
+    }
+
+    private async Task<HubConnection> ConnectAsync(TestUser user)
+    {
+        var connection = fixture.Messaging.CreateHubConnection(user.AccessToken);
+        await connection.StartAsync();
+        return connection;
+    }
+
+    private static TaskCompletionSource<JsonElement> Inbox(HubConnection connection)
+    {
+        var inbox = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<JsonElement>("MessageReceived", message => inbox.TrySetResult(message));
+        return inbox;
+    }
+
+    private static long[] Seqs(JsonElement sync) =>
+        sync.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()).ToArray();
+}
