@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,6 +35,9 @@ public class ChatServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint
 
     public string DataDirectory { get; }
 
+    /// <summary>Replaces services before the host starts (a fake clock, say).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -43,6 +47,10 @@ public class ChatServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint
         }
         builder.ConfigureServices(services =>
             services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(_router.CreateHandler)));
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -401,7 +401,7 @@ export class Store {
       return cs.gap;
     }
     const gen = this.generation;
-    cs.gap = (async () => {
+    const run = async (): Promise<void> => {
       try {
         do {
           cs.gapAgain = false;
@@ -424,12 +424,16 @@ export class Store {
             if (gen === this.generation) void this.fillGap(cs);
           }, 3000);
         }
-      } finally {
-        cs.gap = null;
-        this.changedMessages(cs.key);
       }
-    })();
-    return cs.gap;
+    };
+    // Note: cleared in .finally (always async) so a run that finishes synchronously cannot leave a stale promise.
+    const gap: Promise<void> = run().finally(() => {
+      if (cs.gap === gap) cs.gap = null;
+      this.changedMessages(cs.key);
+      if (cs.gapAgain && gen === this.generation) void this.fillGap(cs);
+    });
+    cs.gap = gap;
+    return gap;
   }
 
   /**
