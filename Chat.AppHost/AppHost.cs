@@ -10,28 +10,33 @@ var internalKey = builder.AddParameter("internal-key", new GenerateParameterDefa
 
 // Services, each with its own store.
 var identity = builder.AddProject<Projects.Chat_Identity>("identity")
+    .WithHttpHealthCheck("/health")
     .WithEnvironment("Identity__DataDirectory", Path.Combine(dataDirectory, "identity"));
 
 var messaging = builder.AddProject<Projects.Chat_Messaging>("messaging")
     .WithReplicas(builder.Configuration.GetValue("Messaging:Replicas", 1))
+    .WithHttpHealthCheck("/health")
     .WithEnvironment("Messaging__DataDirectory", Path.Combine(dataDirectory, "messaging"))
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithRedis(redis)
     .WithServiceReference(identity);
 
 var presence = builder.AddProject<Projects.Chat_Presence>("presence")
+    .WithHttpHealthCheck("/health")
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithRedis(redis)
     .WithServiceReference(identity);
 messaging.WithServiceReference(presence);
 
 var media = builder.AddProject<Projects.Chat_Media>("media")
+    .WithHttpHealthCheck("/health")
     .WithEnvironment("Media__DataDirectory", Path.Combine(dataDirectory, "media"))
     .WithServiceReference(identity)
     .WithServiceReference(messaging);
 
 // The one origin the browser talks to.
 builder.AddProject<Projects.Chat_Gateway>("gateway")
+    .WithHttpHealthCheck("/health")
     .WithEndpoint("http", endpoint => endpoint.Port = builder.Configuration.GetValue("Gateway:Port", 5080))
     .WithExternalHttpEndpoints()
     .WithServiceReference(identity)

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.System.Tests;
+
+/// <summary>
+/// The whole system as <c>dotnet run</c> of the AppHost starts it (every service its own process, Garnet or a
+/// configured Redis), in a fresh data directory, reached only through the gateway like a browser would.
+/// </summary>
+public class ChatApp : IAsyncLifetime
+{
+    /// <summary>A start that has not come up healthy by then has failed; the test should say so, not hang.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(75);
+
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("chat-system-").FullName;
+    private DistributedApplication? _app;
+
+    public Uri Gateway { get; private set; } = null!;
+
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
+            [$"--Chat:DataDirectory={_dataDirectory}", $"--Gateway:Port={FreePort()}", .. ExtraArguments],
+            (app, _) => app.DisableDashboard = true,
+            timeout.Token);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        foreach (var resource in new[] { "identity", "messaging", "presence", "media", "gateway" })
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+        Gateway = _app.GetEndpoint("gateway", "http");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public HttpClient CreateClient(string? accessToken = null)
+    {
+        var client = new HttpClient { BaseAddress = Gateway };
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", accessToken);
+        }
+        return client;
+    }
+
+    public async Task<(long Id, string Token)> SignUpAsync(string username, string password = "a long enough passphrase")
+    {
+        using var client = CreateClient();
+        using var created = await client.PostAsJsonAsync("/api/identity/users", new { username, password });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        using var login = await client.PostAsJsonAsync("/api/identity/tokens", new { username, password });
+        login.EnsureSuccessStatusCode();
+        return (id, (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!);
+    }
+
+    /// <summary>A SignalR client through the gateway, WebSockets only, token in the query as a browser sends it.</summary>
+    public HubConnection CreateHubConnection(string accessToken) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(Gateway, "/hubs/chat"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+            })
+            .Build();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SystemCollection
+{
+    public const string Name = "Whole system";
+}
