@@ -25,11 +25,11 @@ public class ChatApp : IAsyncLifetime
 
     protected virtual IEnumerable<string> ExtraArguments => [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
-            [$"--Chat:DataDirectory={_dataDirectory}", $"--Gateway:Port={FreePort()}", .. ExtraArguments],
+            [$"--Chat:DataDirectory={_dataDirectory}", $"--Gateway:Port={FreeLoopbackPort()}", .. ExtraArguments],
             (app, _) => app.DisableDashboard = true,
             timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -42,7 +42,7 @@ public class ChatApp : IAsyncLifetime
         Gateway = _app.GetEndpoint("gateway", "http");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
@@ -90,7 +90,7 @@ public class ChatApp : IAsyncLifetime
             })
             .Build();
 
-    private static int FreePort()
+    protected static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
