@@ -1,6 +1,42 @@
 // REST client for the Chat backend (same origin, relative URLs).
 
+/**
+ * Every id inside the client is a string. The backend sends JSON numbers (`senderId: 1`), other
+ * sources (dataset attributes, sessionStorage, URLs) give strings, so ids are normalised here, at the
+ * API boundary, and all maps / comparisons use the string form. `wireId` gives back the value the
+ * server originally sent (e.g. the number 1) for hub invocations and JSON bodies, whose binders
+ * expect the server's own type.
+ */
 export type Id = string;
+
+const wireValues = new Map<string, number | string>();
+
+/** Canonical string form of an id (`1`, `"1"` → `"1"`); '' when absent. */
+export function normId(value: unknown): Id {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return '';
+    const key = String(value);
+    wireValues.set(key, value);
+    return key;
+  }
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'string') {
+    if (!wireValues.has(value)) wireValues.set(value, value);
+    return value;
+  }
+  return '';
+}
+
+/** The id as the server sent it (number for a numeric backend), for request bodies / hub arguments. */
+export function wireId(id: Id): number | string {
+  return wireValues.get(id) ?? id;
+}
+
+/** Same id? Tolerates number vs string. */
+export function sameId(a: unknown, b: unknown): boolean {
+  const ka = normId(a);
+  return ka !== '' && ka === normId(b);
+}
 
 export interface User {
   id: Id;
@@ -182,12 +218,12 @@ async function request<T>(method: string, url: string, body?: unknown, auth = tr
   return data as T;
 }
 
-function asMessages(data: unknown): Message[] {
-  if (Array.isArray(data)) return data as Message[];
+function asMessages(data: unknown): unknown[] {
+  if (Array.isArray(data)) return data;
   if (data && typeof data === 'object') {
     const obj = data as Record<string, unknown>;
     for (const key of ['messages', 'items', 'data']) {
-      if (Array.isArray(obj[key])) return obj[key] as Message[];
+      if (Array.isArray(obj[key])) return obj[key] as unknown[];
     }
   }
   return [];
@@ -203,31 +239,81 @@ function asArray<T>(data: unknown, key: string): T[] {
   return [];
 }
 
+// ---- normalisation (applied to everything that comes from the server) ----
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+export function normUser(data: unknown): User {
+  const u = (isObj(data) ? data : {}) as Obj;
+  return {
+    ...u,
+    id: normId(u.id ?? u.userId),
+    username: typeof u.username === 'string' ? u.username : '',
+    displayName: typeof u.displayName === 'string' ? u.displayName : null,
+  } as User;
+}
+
+function normMember(data: unknown): Member {
+  if (!isObj(data)) return { userId: normId(data) };
+  return { ...data, userId: normId(data.userId ?? data.id) } as Member;
+}
+
+export function normMessage(data: unknown): Message {
+  const m = (isObj(data) ? data : {}) as Obj;
+  const seq = typeof m.seq === 'number' ? m.seq : Number(m.seq);
+  return { ...m, conversationId: normId(m.conversationId), senderId: normId(m.senderId), seq } as Message;
+}
+
+export function normConversation(data: unknown): Conversation {
+  const c = (isObj(data) ? data : {}) as Obj;
+  const conv = { ...c, id: normId(c.id ?? c.conversationId) } as Conversation;
+  conv.members = Array.isArray(c.members) ? c.members.map(normMember).filter((m) => m.userId !== '') : [];
+  if (isObj(c.lastMessage)) {
+    const last = normMessage(c.lastMessage);
+    if (!last.conversationId) last.conversationId = conv.id;
+    conv.lastMessage = last;
+  } else {
+    conv.lastMessage = null;
+  }
+  if (c.ownerId !== undefined && c.ownerId !== null) conv.ownerId = normId(c.ownerId);
+  return conv;
+}
+
+/** Hub events (presence, read markers, typing): normalise their id fields. */
+export function normEvent(data: Obj): Obj {
+  const out: Obj = { ...data };
+  for (const key of ['userId', 'conversationId', 'senderId']) {
+    if (out[key] !== undefined && out[key] !== null) out[key] = normId(out[key]);
+  }
+  return out;
+}
+
 export const api = {
-  signUp(username: string, password: string, displayName?: string): Promise<User> {
+  async signUp(username: string, password: string, displayName?: string): Promise<User> {
     const body: Record<string, string> = { username, password };
     if (displayName) body.displayName = displayName;
-    return request<User>('POST', '/api/identity/users', body, false);
+    return normUser(await request<unknown>('POST', '/api/identity/users', body, false));
   },
   login(username: string, password: string): Promise<TokenResponse> {
     return request<TokenResponse>('POST', '/api/identity/tokens', { username, password }, false);
   },
-  me(): Promise<User> {
-    return request<User>('GET', '/api/identity/users/me');
+  async me(): Promise<User> {
+    return normUser(await request<unknown>('GET', '/api/identity/users/me'));
   },
-  user(id: Id): Promise<User> {
-    return request<User>('GET', `/api/identity/users/${encodeURIComponent(id)}`);
+  async user(id: Id): Promise<User> {
+    return normUser(await request<unknown>('GET', `/api/identity/users/${encodeURIComponent(id)}`));
   },
   async searchUsers(prefix: string): Promise<User[]> {
     const data = await request<unknown>('GET', `/api/identity/users?search=${encodeURIComponent(prefix)}`);
-    return asArray<User>(data, 'users');
+    return asArray<unknown>(data, 'users').map(normUser).filter((u) => u.id !== '');
   },
-  openDirect(userId: Id): Promise<Conversation> {
-    return request<Conversation>('POST', '/api/conversations/direct', { userId });
+  async openDirect(userId: Id): Promise<Conversation> {
+    return normConversation(await request<unknown>('POST', '/api/conversations/direct', { userId: wireId(userId) }));
   },
   async conversations(): Promise<Conversation[]> {
     const data = await request<unknown>('GET', '/api/conversations');
-    return asArray<Conversation>(data, 'conversations');
+    return asArray<unknown>(data, 'conversations').map(normConversation).filter((c) => c.id !== '');
   },
   async messages(conversationId: Id, opts: { before?: number; after?: number; limit?: number }): Promise<Message[]> {
     const params = new URLSearchParams();
@@ -239,6 +325,13 @@ export const api = {
       'GET',
       `/api/conversations/${encodeURIComponent(conversationId)}/messages${qs ? `?${qs}` : ''}`,
     );
-    return asMessages(data).slice().sort((a, b) => a.seq - b.seq);
+    return asMessages(data)
+      .map((raw) => {
+        const m = normMessage(raw);
+        if (!m.conversationId) m.conversationId = conversationId;
+        return m;
+      })
+      .filter((m) => Number.isFinite(m.seq))
+      .sort((a, b) => a.seq - b.seq);
   },
 };

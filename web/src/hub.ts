@@ -7,7 +7,7 @@ import {
   HubConnectionState,
   LogLevel,
 } from '@microsoft/signalr';
-import { session, type Conversation, type Message } from './api';
+import { normConversation, normEvent, normMessage, session } from './api';
 import { store, type Transport } from './store';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
@@ -64,23 +64,23 @@ export class ChatHub implements Transport {
 
     conn.on('MessageReceived', (...args: unknown[]) => {
       const m = firstObject(args);
-      if (m) store.push({ kind: 'message', payload: m as unknown as Message });
+      if (m) store.push({ kind: 'message', payload: normMessage(m) });
     });
     conn.on('ConversationChanged', (...args: unknown[]) => {
       const c = firstObject(args);
-      if (c) store.push({ kind: 'conversation', payload: c as unknown as Conversation });
+      if (c) store.push({ kind: 'conversation', payload: normConversation(c) });
     });
     conn.on('PresenceChanged', (...args: unknown[]) => {
       const p = firstObject(args);
-      if (p) store.setPresence(p);
+      if (p) store.setPresence(normEvent(p));
     });
     conn.on('ReadMarkerChanged', (...args: unknown[]) => {
       const r = firstObject(args);
-      if (r) store.push({ kind: 'read', payload: r });
+      if (r) store.push({ kind: 'read', payload: normEvent(r) });
     });
     conn.on('TypingChanged', (...args: unknown[]) => {
       const t = firstObject(args);
-      if (t) store.setTyping(t);
+      if (t) store.setTyping(normEvent(t));
     });
 
     conn.onreconnecting(() => {

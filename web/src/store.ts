@@ -1,7 +1,19 @@
 // Client-side state. The store is the source of truth; hub pushes are hints
 // that get validated against the per-conversation contiguous sequence.
 
-import { api, ApiError, type Conversation, type Id, type Message, type User } from './api';
+import {
+  api,
+  ApiError,
+  normConversation,
+  normId,
+  normMessage,
+  sameId,
+  wireId,
+  type Conversation,
+  type Id,
+  type Message,
+  type User,
+} from './api';
 
 export const MAX_MESSAGE_LENGTH = 100_000;
 const PAGE_SIZE = 50;
@@ -67,7 +79,8 @@ type Push =
   | { kind: 'conversation'; payload: Conversation }
   | { kind: 'read'; payload: Record<string, unknown> };
 
-export const keyOf = (id: unknown): string => String(id);
+/** Normalised map key for any id (number 1 and string "1" are the same key). */
+export const keyOf = (id: unknown): string => normId(id);
 
 function uuid(): string {
   const c = globalThis.crypto as Crypto | undefined;
@@ -137,8 +150,13 @@ export class Store {
 
   start(me: User): void {
     this.reset();
-    this.me = me;
-    this.users.set(me.id, me);
+    this.me = { ...me, id: keyOf(me.id) };
+    this.users.set(this.me.id, this.me);
+  }
+
+  /** Is this id the signed-in user? */
+  isMe(id: unknown): boolean {
+    return this.me !== null && sameId(id, this.me.id);
   }
 
   reset(): void {
@@ -146,6 +164,8 @@ export class Store {
     this.me = null;
     this.convs.clear();
     this.presence.clear();
+    this.users.clear();
+    this.userRequests.clear();
     this.openKey = null;
     this.catchingUp = false;
     this.buffered = [];
@@ -160,41 +180,58 @@ export class Store {
 
   // ---- users ----
 
-  rememberUser(user: Partial<User> & { id: Id }): void {
-    const prev = this.users.get(user.id);
+  rememberUser(user: Partial<User> & { id: unknown }): void {
+    const id = keyOf(user.id);
+    if (!id) return;
+    const prev = this.users.get(id);
     const merged: User = {
-      id: user.id,
+      id,
       username: user.username || prev?.username || '',
       displayName: user.displayName || prev?.displayName || null,
     };
     if (!prev || prev.username !== merged.username || prev.displayName !== merged.displayName) {
-      this.users.set(user.id, merged);
+      this.users.set(id, merged);
+      if (this.me && this.me.id === id) this.me = { ...this.me, ...merged };
       this.changedConversations();
       if (this.openKey) this.changedMessages(this.openKey);
     }
   }
 
-  userName(id: Id): string {
-    const u = this.users.get(id);
+  /** Display name of a user; starts a lookup (and re-renders when it completes) if unknown. */
+  userName(id: unknown): string {
+    const key = keyOf(id);
+    const u = this.users.get(key);
     if (u && (u.displayName || u.username)) return (u.displayName || u.username) as string;
-    void this.ensureUser(id);
+    void this.ensureUser(key);
     return 'Unknown user';
+  }
+
+  /** Sender label of a message bubble: "You" for the signed-in user. */
+  senderName(id: unknown): string {
+    return this.isMe(id) ? 'You' : this.userName(id);
   }
 
   private ensureUser(id: Id): Promise<void> {
     if (!id) return Promise.resolve();
     const known = this.users.get(id);
-    if (known && known.username) return Promise.resolve();
+    if (known && (known.username || known.displayName)) return Promise.resolve();
     let p = this.userRequests.get(id);
     if (!p) {
       const gen = this.generation;
       p = api
         .user(id)
         .then((u) => {
-          if (gen === this.generation && u && u.id !== undefined) this.rememberUser(u);
+          // Stored under the id we asked for, whatever form the response's id takes.
+          if (gen === this.generation && u) this.rememberUser({ ...u, id });
         })
-        .catch(() => {
-          setTimeout(() => this.userRequests.delete(id), 10_000);
+        .catch((err: unknown) => {
+          if (gen !== this.generation || (err instanceof ApiError && err.status === 404)) return;
+          setTimeout(() => {
+            if (gen !== this.generation || this.userRequests.get(id) !== p) return;
+            this.userRequests.delete(id); // allow a retry; re-render so it happens
+            this.changedConversations();
+            if (this.openKey) this.changedMessages(this.openKey);
+          }, 10_000);
         });
       this.userRequests.set(id, p);
     }
@@ -203,9 +240,8 @@ export class Store {
 
   /** Other party of a direct conversation. */
   otherMember(cs: ConvState): Id | null {
-    const me = this.me?.id;
-    const other = (cs.conv.members || []).find((m) => keyOf(m.userId) !== keyOf(me));
-    return other ? other.userId : null;
+    const other = (cs.conv.members || []).find((m) => !this.isMe(m.userId));
+    return other ? keyOf(other.userId) : null;
   }
 
   title(cs: ConvState): string {
@@ -217,7 +253,7 @@ export class Store {
     }
     if (cs.conv.title) return cs.conv.title;
     const names = (cs.conv.members || [])
-      .filter((m) => keyOf(m.userId) !== keyOf(this.me?.id))
+      .filter((m) => !this.isMe(m.userId))
       .map((m) => this.userName(m.userId));
     return names.length ? names.join(', ') : 'Group';
   }
@@ -228,9 +264,11 @@ export class Store {
     return [...this.convs.values()].sort((a, b) => b.activity - a.activity || b.conv.lastSeq - a.conv.lastSeq);
   }
 
-  upsertConversation(conv: Conversation, fillGaps = true): ConvState | undefined {
-    if (!conv || conv.id === undefined || conv.id === null) return undefined;
-    const key = keyOf(conv.id);
+  upsertConversation(raw: Conversation, fillGaps = true): ConvState | undefined {
+    if (!raw || raw.id === undefined || raw.id === null) return undefined;
+    const conv = normConversation(raw); // idempotent: ids become strings
+    const key = conv.id;
+    if (!key) return undefined;
     let cs = this.convs.get(key);
     const incomingLastSeq = num(conv.lastSeq, 0);
     const incomingLast = conv.lastMessage && typeof conv.lastMessage === 'object' ? conv.lastMessage : null;
@@ -275,8 +313,13 @@ export class Store {
       }
     }
     for (const m of cs.conv.members) {
-      if (m && m.userId !== undefined && (m.username || m.displayName)) {
+      if (!m || !m.userId) continue;
+      if (m.username || m.displayName) {
         this.rememberUser({ id: m.userId, username: m.username || '', displayName: m.displayName || null });
+      }
+      const read = num(m.lastReadSeq, NaN);
+      if (Number.isFinite(read) && !this.isMe(m.userId)) {
+        cs.readBy.set(m.userId, Math.max(cs.readBy.get(m.userId) ?? 0, read));
       }
     }
     if (this.openKey === key) this.markOpenRead(cs);
@@ -440,18 +483,18 @@ export class Store {
    * Add a message from any source. Duplicates (same seq) are ignored.
    * `checkGap`: a seq beyond last+1 triggers a fetch of the missing range.
    */
-  ingest(msg: Message, checkGap = true): void {
-    if (!msg || msg.conversationId === undefined || msg.conversationId === null) return;
-    msg.seq = num(msg.seq, NaN);
-    if (!Number.isFinite(msg.seq)) return;
-    const cs = this.convs.get(keyOf(msg.conversationId));
+  ingest(raw: Message, checkGap = true): void {
+    if (!raw || raw.conversationId === undefined || raw.conversationId === null) return;
+    const msg = normMessage(raw); // idempotent: ids become strings
+    if (!msg.conversationId || !Number.isFinite(msg.seq)) return;
+    const cs = this.convs.get(msg.conversationId);
     if (!cs) {
       // Unknown conversation (e.g. someone just started a chat with us): learn about it.
       this.scheduleRefresh();
       return;
     }
     const isOpen = this.openKey === cs.key;
-    const mine = this.me !== null && keyOf(msg.senderId) === keyOf(this.me.id);
+    const mine = this.isMe(msg.senderId);
 
     // Conversation metadata (list preview, unread badge).
     if (msg.seq > cs.conv.lastSeq) {
@@ -521,8 +564,8 @@ export class Store {
     if (!cs) return;
     const seq = num(data.seq ?? data.lastReadSeq ?? data.readSeq, NaN);
     if (!Number.isFinite(seq)) return;
-    const userId = data.userId as Id | undefined;
-    if (userId === undefined || (this.me && keyOf(userId) === keyOf(this.me.id))) {
+    const userId = keyOf(data.userId);
+    if (!userId || this.isMe(userId)) {
       cs.localReadSeq = Math.max(cs.localReadSeq, seq);
       cs.unread = seq >= cs.conv.lastSeq ? 0 : Math.min(cs.unread, cs.conv.lastSeq - seq);
       this.changedConversations();
@@ -533,8 +576,8 @@ export class Store {
   }
 
   setPresence(data: Record<string, unknown>): void {
-    const userId = data.userId as Id | undefined;
-    if (userId === undefined || userId === null) return;
+    const userId = keyOf(data.userId);
+    if (!userId) return;
     this.presence.set(userId, {
       status: String(data.status ?? 'offline').toLowerCase(),
       lastSeen: (data.lastSeen as string | null | undefined) ?? null,
@@ -544,8 +587,8 @@ export class Store {
 
   setTyping(data: Record<string, unknown>): void {
     const cs = this.convs.get(keyOf(data.conversationId));
-    const userId = data.userId as Id | undefined;
-    if (!cs || userId === undefined || (this.me && keyOf(userId) === keyOf(this.me.id))) return;
+    const userId = keyOf(data.userId);
+    if (!cs || !userId || this.isMe(userId)) return;
     const typing = data.isTyping ?? data.typing ?? true;
     if (typing) cs.typing.set(userId, Date.now() + 6000);
     else cs.typing.delete(userId);
@@ -601,7 +644,7 @@ export class Store {
     let prevCursorKey = '';
     for (let round = 0; round < 50; round++) {
       const cursors = [...this.convs.values()].map((cs) => ({
-        conversationId: cs.conv.id,
+        conversationId: wireId(cs.conv.id),
         afterSeq: cs.loaded ? cs.last : cs.conv.lastSeq,
       }));
       const cursorKey = JSON.stringify(cursors);
@@ -660,7 +703,7 @@ export class Store {
     try {
       const res = await t.invoke<{ seq: number; createdAt?: string } | null>(
         'SendMessage',
-        cs.conv.id,
+        wireId(cs.conv.id),
         p.clientMessageId,
         p.text,
         [],

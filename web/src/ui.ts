@@ -3,7 +3,7 @@
 import { api, errorText, type Id, type Message, type User } from './api';
 import { byId, clear, debounce, formatFullTime, formatTime, h } from './dom';
 import type { ConnectionStatus } from './hub';
-import { MAX_MESSAGE_LENGTH, store, type ConvState, type PendingMessage } from './store';
+import { keyOf, MAX_MESSAGE_LENGTH, store, type ConvState, type PendingMessage } from './store';
 
 const COLLAPSE_OVER = 4000;
 const OPEN_KEY = 'chat.openConversation';
@@ -56,9 +56,13 @@ function avatar(name: string, seed: string, status?: string): HTMLSpanElement {
   return a;
 }
 
+function presenceStatus(userId: Id | null): string | undefined {
+  return userId === null ? undefined : store.presence.get(keyOf(userId))?.status;
+}
+
 function presenceText(userId: Id | null): string {
   if (userId === null) return '';
-  const p = store.presence.get(userId);
+  const p = store.presence.get(keyOf(userId));
   if (!p) return '';
   if (p.status === 'online') return 'online';
   if (p.lastSeen) return `last seen ${formatTime(p.lastSeen)}`;
@@ -111,8 +115,7 @@ const runSearch = debounce(async (query: string) => {
     const users = await api.searchUsers(query);
     if (mine !== searchSeq) return;
     clear(el.results);
-    const meId = store.me ? String(store.me.id) : '';
-    const others = users.filter((u) => u && String(u.id) !== meId);
+    const others = users.filter((u) => u && u.id && !store.isMe(u.id));
     for (const u of others) {
       store.rememberUser(u);
       const name = u.displayName || u.username;
@@ -159,13 +162,13 @@ const convEls = new Map<string, HTMLButtonElement>();
 function renderConversationItem(btn: HTMLButtonElement, cs: ConvState): void {
   const name = store.title(cs);
   const other = cs.conv.kind === 'direct' ? store.otherMember(cs) : null;
-  const status = other !== null ? store.presence.get(other)?.status : undefined;
+  const status = presenceStatus(other);
   const last = cs.conv.lastMessage;
   const typing = store.typingNames(cs);
   let preview = '';
   if (typing.length) preview = typing.length === 1 ? 'typing…' : `${typing.length} people typing…`;
   else if (last) {
-    const mine = store.me && String(last.senderId) === String(store.me.id);
+    const mine = store.isMe(last.senderId);
     const body = (last.text || (mediaCount(last.media) ? '📎 Attachment' : '')).slice(0, 120).replace(/\s+/g, ' ');
     preview = mine ? `You: ${body}` : body;
   } else preview = 'No messages yet';
@@ -270,7 +273,7 @@ function renderHeader(): void {
   const name = store.title(cs);
   el.title.textContent = name;
   const other = cs.conv.kind === 'direct' ? store.otherMember(cs) : null;
-  const status = other !== null ? store.presence.get(other)?.status : undefined;
+  const status = presenceStatus(other);
   paintAvatar(el.convAvatar, name, String(other ?? cs.conv.id), status);
   const typing = store.typingNames(cs);
   let subtitle: string;
@@ -291,7 +294,7 @@ function scrollToBottom(): void {
 }
 
 function fillMessage(node: HTMLElement, msg: { senderId: Id; text: string; createdAt?: string | null; media?: unknown }, own: boolean): void {
-  const name = store.userName(msg.senderId);
+  const name = own ? 'You' : store.senderName(msg.senderId);
   const text = msg.text ?? '';
   const textEl = h('div', { class: 'message-text' }, text);
   const long = text.length > COLLAPSE_OVER;
@@ -309,7 +312,7 @@ function fillMessage(node: HTMLElement, msg: { senderId: Id; text: string; creat
   node.replaceChildren(
     h('div', { class: 'bubble' },
       h('div', { class: 'message-meta' },
-        h('span', { class: 'message-sender', 'data-sender-id': String(msg.senderId) }, name),
+        h('span', { class: 'message-sender', 'data-sender-id': keyOf(msg.senderId) }, name),
         h('time', { class: 'message-time', datetime: msg.createdAt ?? '', title: formatFullTime(msg.createdAt) }, formatTime(msg.createdAt))),
       textEl,
       toggle,
@@ -319,7 +322,7 @@ function fillMessage(node: HTMLElement, msg: { senderId: Id; text: string; creat
 }
 
 function messageEl(msg: Message): HTMLElement {
-  const own = store.me !== null && String(msg.senderId) === String(store.me.id);
+  const own = store.isMe(msg.senderId);
   const node = h('div', { class: 'message', 'data-seq': String(msg.seq) });
   fillMessage(node, msg, own);
   return node;
@@ -441,9 +444,9 @@ export function renderMessages(key: string): void {
     if (node.dataset.state !== p.state || p.state === 'failed') renderPending(cs, p, node);
   }
 
-  // Names may have been resolved since a message was drawn.
+  // Names may have been resolved since a message was drawn (the lookup re-notifies this view).
   for (const sender of box.querySelectorAll<HTMLElement>('.message-sender[data-sender-id]')) {
-    const name = store.userName(sender.dataset.senderId as Id);
+    const name = store.senderName(sender.dataset.senderId);
     if (sender.textContent !== name) sender.textContent = name;
   }
 
