@@ -48,4 +48,35 @@ public sealed class SqliteDatabase
         command.CommandText = $"{ConnectionPragmas} PRAGMA journal_mode = WAL; {schemaSql}";
         command.ExecuteNonQuery();
     }
+
+    /// <summary>
+    /// Brings the schema up to date: step <c>i</c> runs once, when <c>PRAGMA user_version</c> is below <c>i + 1</c>.
+    /// Each step runs in its own IMMEDIATE transaction, so replicas starting together apply it once.
+    /// </summary>
+    public void Migrate(params string[] steps)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = $"{ConnectionPragmas} PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+        for (var version = 1; version <= steps.Length; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var read = connection.CreateCommand();
+            read.Transaction = transaction;
+            read.CommandText = "PRAGMA user_version";
+            if ((long)read.ExecuteScalar()! >= version)
+            {
+                continue;
+            }
+            using var step = connection.CreateCommand();
+            step.Transaction = transaction;
+            step.CommandText = $"{steps[version - 1]}; PRAGMA user_version = {version};";
+            step.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
 }

@@ -26,4 +26,26 @@ public sealed class MessagingOptions
     /// <summary>How many messages one Sync call returns at most, across all conversations.</summary>
     [Range(1, 10_000)]
     public int MaxSyncMessages { get; set; } = 500;
+
+    /// <summary>Members of a group, its owner included.</summary>
+    [Range(2, 1000)]
+    public int MaxGroupMembers { get; set; } = 50;
+
+    [Range(1, 1000)]
+    public int MaxTitleLength { get; set; } = 100;
+
+    /// <summary>A member's typing notices are relayed at most this often per conversation.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan TypingThrottle { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Unset keeps messages forever (the default); 90 is the documented choice for a retention period.</summary>
+    [Range(1, 36_500)]
+    public int? RetentionDays { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Messages deleted per transaction, so pruning never holds the write lock long enough to delay sends.</summary>
+    [Range(1, 100_000)]
+    public int RetentionBatchSize { get; set; } = 500;
 }

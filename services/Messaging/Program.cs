@@ -19,6 +19,8 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapConversationsApi().RequireAuthorization();
 app.MapMessagesApi().RequireAuthorization();
+app.MapMembersApi().RequireAuthorization();
+app.MapReadMarkersApi().RequireAuthorization();
 app.MapHub<ChatHub>("/hubs/chat").RequireAuthorization();
 
 app.Run();

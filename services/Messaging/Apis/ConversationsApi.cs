@@ -1,3 +1,4 @@
+using Chat.Messaging.Conversations;
 using Chat.Messaging.Hubs;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Storage;
@@ -14,7 +15,37 @@ public static class ConversationsApi
         group.MapGet("/", ListConversationsAsync);
         group.MapGet("/{conversationId:long}", GetConversationAsync);
         group.MapPost("/direct", OpenDirectConversationAsync);
+        group.MapPost("/groups", CreateGroupAsync);
+        group.MapPatch("/{conversationId:long}", RenameGroupAsync);
         return group;
+    }
+
+    public static async Task<Results<Created<ConversationView>, ProblemHttpResult>> CreateGroupAsync(
+        CreateGroupRequest request, HttpContext context, UserDirectory users, ConversationCommands commands, CancellationToken cancellationToken)
+    {
+        var userId = context.User.GetUserId();
+        var authorization = context.Request.Headers.Authorization.ToString();
+        foreach (var memberId in (request.MemberIds ?? []).Distinct().Where(id => id != userId).Take(commands.MaxGroupMembers))
+        {
+            if (!await users.ExistsAsync(memberId, authorization, cancellationToken))
+            {
+                return MessagingResults.Problem(MessagingError.UserNotFound(memberId) with { Field = "memberIds" });
+            }
+        }
+        var outcome = await commands.CreateGroupAsync(userId, request.Title, request.MemberIds, cancellationToken);
+        return outcome.Error is { } error
+            ? MessagingResults.Problem(error)
+            : TypedResults.Created($"/api/conversations/{outcome.Value!.Id}", ConversationView.For(outcome.Value, userId, null));
+    }
+
+    public static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> RenameGroupAsync(
+        long conversationId, RenameRequest request, HttpContext context, ConversationCommands commands, CancellationToken cancellationToken)
+    {
+        var userId = context.User.GetUserId();
+        var outcome = await commands.RenameAsync(conversationId, userId, request.Title, cancellationToken);
+        return outcome.Error is { } error
+            ? MessagingResults.Problem(error)
+            : TypedResults.Ok(ConversationView.For(outcome.Value!, userId, null));
     }
 
     public static async Task<Ok<IReadOnlyList<ConversationView>>> ListConversationsAsync(

@@ -12,7 +12,23 @@ public static class MessagesApi
         var group = routes.MapGroup("/api/conversations/{conversationId:long}/messages").WithTags("Messages");
         group.MapGet("/", GetMessagesAsync);
         group.MapPost("/", SendMessageAsync);
+        group.MapPatch("/{seq:long}", EditMessageAsync);
+        group.MapDelete("/{seq:long}", DeleteMessageAsync);
         return group;
+    }
+
+    public static async Task<Results<Ok<ChatMessage>, ProblemHttpResult>> EditMessageAsync(
+        long conversationId, long seq, EditMessageRequest request, HttpContext context, MessageSender sender, CancellationToken cancellationToken)
+    {
+        var outcome = await sender.EditAsync(context.User.GetUserId(), conversationId, seq, request.Text, cancellationToken);
+        return outcome.Error is { } error ? MessagingResults.Problem(error) : TypedResults.Ok(outcome.Value!);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteMessageAsync(
+        long conversationId, long seq, HttpContext context, MessageSender sender, CancellationToken cancellationToken)
+    {
+        var outcome = await sender.DeleteAsync(context.User.GetUserId(), conversationId, seq, cancellationToken);
+        return outcome.Error is { } error ? MessagingResults.Problem(error) : TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> GetMessagesAsync(

@@ -15,7 +15,8 @@ public sealed record ConversationView(
     long LastReadSeq,
     long UnreadCount,
     ChatMessage? LastMessage,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    long Version)
 {
     public static ConversationView For(Conversation conversation, long userId, ChatMessage? lastMessage)
     {
@@ -28,7 +29,8 @@ public sealed record ConversationView(
             }
         }
         return new ConversationView(conversation.Id, conversation.Kind, conversation.Title, conversation.OwnerId, conversation.Members,
-            conversation.LastSeq, lastRead, Math.Max(0, conversation.LastSeq - lastRead), lastMessage, conversation.CreatedAt);
+            conversation.LastSeq, lastRead, Math.Max(0, conversation.LastSeq - lastRead), lastMessage, conversation.CreatedAt,
+            conversation.LastVersion);
     }
 }
 
@@ -38,9 +40,26 @@ public sealed record SendMessageRequest(string? ClientMessageId, string? Text, l
 
 public sealed record SendMessageResult(long Seq, DateTimeOffset CreatedAt);
 
-public sealed record SyncCursor(long ConversationId, long AfterSeq);
+public sealed record CreateGroupRequest(string? Title, long[]? MemberIds);
 
-public sealed record SyncResult(IReadOnlyList<ConversationView> Conversations, IReadOnlyList<ChatMessage> Messages, bool HasMore);
+public sealed record RenameRequest(string? Title);
+
+public sealed record AddMemberRequest(long UserId);
+
+public sealed record EditMessageRequest(string? Text);
+
+public sealed record ReadMarkerRequest(long Seq);
+
+/// <summary>What a client holds of one conversation: every message through <c>AfterSeq</c>, every change through <c>AfterVersion</c>.</summary>
+public sealed record SyncCursor(long ConversationId, long AfterSeq, long AfterVersion = 0);
+
+/// <summary>
+/// <c>Messages</c>: new ones after each cursor's seq, ascending. <c>Updates</c>: messages the client already holds that were
+/// edited or deleted since its version. With <c>HasMore</c>, call again with the advanced cursors.
+/// </summary>
+public sealed record SyncResult(IReadOnlyList<ConversationView> Conversations, IReadOnlyList<ChatMessage> Messages, IReadOnlyList<ChatMessage> Updates, bool HasMore);
+
+public sealed record ConversationRemoval(long ConversationId);
 
 public sealed record PresenceChange(long UserId, string Status, DateTimeOffset? LastSeen);
 
@@ -61,4 +80,10 @@ public sealed record TypingNotice(long ConversationId, long UserId);
 [JsonSerializable(typeof(PresenceChange))]
 [JsonSerializable(typeof(ReadMarker))]
 [JsonSerializable(typeof(TypingNotice))]
+[JsonSerializable(typeof(CreateGroupRequest))]
+[JsonSerializable(typeof(RenameRequest))]
+[JsonSerializable(typeof(AddMemberRequest))]
+[JsonSerializable(typeof(EditMessageRequest))]
+[JsonSerializable(typeof(ReadMarkerRequest))]
+[JsonSerializable(typeof(ConversationRemoval))]
 internal sealed partial class MessagingJsonContext : JsonSerializerContext;

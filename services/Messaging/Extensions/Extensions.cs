@@ -1,4 +1,5 @@
 using Chat.Messaging.Apis;
+using Chat.Messaging.Conversations;
 using Chat.Messaging.Hubs;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Presence;
@@ -26,7 +27,14 @@ internal static class Extensions
             Path.Combine(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.DataDirectory, "messaging.db")));
         builder.Services.AddSingleton<IConversationStore, SqliteConversationStore>();
         builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
+        builder.Services.AddSingleton<ChatEvents>();
         builder.Services.AddSingleton<MessageSender>();
+        builder.Services.AddSingleton<ConversationCommands>();
+        builder.Services.AddSingleton<TypingRelay>();
+        builder.Services.AddSingleton<RetentionService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
+        builder.Services.AddHttpClient(MediaReleaser.HttpClientName, http => http.BaseAddress = new Uri("http://media")).AddInternalApiKey();
+        builder.Services.AddSingleton<MediaReleaser>();
         builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity"));
 
         builder.AddInternalApiKey();

@@ -1,4 +1,5 @@
 using Chat.Messaging.Apis;
+using Chat.Messaging.Conversations;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Presence;
 using Chat.Messaging.Storage;
@@ -15,14 +16,18 @@ namespace Chat.Messaging.Hubs;
 [Authorize]
 public sealed class ChatHub(
     MessageSender sender,
+    ConversationCommands commands,
+    TypingRelay typing,
     IConversationStore conversations,
     IMessageStore messages,
     IOptions<MessagingOptions> options,
     PresenceReporter presence) : Hub<IChatClient>
 {
+    private long UserId => Context.User!.GetUserId();
+
     public override Task OnConnectedAsync()
     {
-        presence.Connected(Context.User!.GetUserId(), Context.ConnectionId);
+        presence.Connected(UserId, Context.ConnectionId);
         return base.OnConnectedAsync();
     }
 
@@ -34,42 +39,50 @@ public sealed class ChatHub(
 
     public async Task<SendMessageResult> SendMessage(long conversationId, string clientMessageId, string? text, long[]? mediaIds)
     {
-        var outcome = await sender.SendAsync(
-            Context.User!.GetUserId(), conversationId, clientMessageId, text, mediaIds, Context.ConnectionAborted);
-        if (outcome.Error is { } error)
-        {
-            throw new HubException(error.ToString());
-        }
+        var outcome = await sender.SendAsync(UserId, conversationId, clientMessageId, text, mediaIds, Context.ConnectionAborted);
+        ThrowIfFailed(outcome.Error);
         return new SendMessageResult(outcome.Message!.Seq, outcome.Message.CreatedAt);
     }
 
+    public async Task EditMessage(long conversationId, long seq, string? text) =>
+        ThrowIfFailed((await sender.EditAsync(UserId, conversationId, seq, text, Context.ConnectionAborted)).Error);
+
+    public async Task DeleteMessage(long conversationId, long seq) =>
+        ThrowIfFailed((await sender.DeleteAsync(UserId, conversationId, seq, Context.ConnectionAborted)).Error);
+
+    public async Task MarkRead(long conversationId, long seq) =>
+        ThrowIfFailed((await commands.MarkReadAsync(conversationId, UserId, seq, Context.ConnectionAborted)).Error);
+
+    public async Task Typing(long conversationId) =>
+        ThrowIfFailed(await typing.RelayAsync(UserId, conversationId, Context.ConnectionAborted));
+
     /// <summary>
-    /// What changed since the client's cursors: every conversation the user is in, and the messages after each
-    /// cursor (a conversation without a cursor starts at 0), at most <see cref="MessagingOptions.MaxSyncMessages"/>
-    /// per call; with <c>HasMore</c>, call again with the advanced cursors.
+    /// What changed since the client's cursors: every conversation the user is in, the messages after each cursor's
+    /// seq (a conversation without a cursor starts at 0) and the edits and deletes after its version, at most
+    /// <see cref="MessagingOptions.MaxSyncMessages"/> per call; with <c>HasMore</c>, call again with advanced cursors.
     /// </summary>
     public async Task<SyncResult> Sync(SyncCursor[]? cursors)
     {
-        var userId = Context.User!.GetUserId();
         var cancellationToken = Context.ConnectionAborted;
-        var after = new Dictionary<long, long>();
+        var held = new Dictionary<long, SyncCursor>();
         foreach (var cursor in cursors ?? [])
         {
-            if (cursor.AfterSeq < 0)
+            if (cursor.AfterSeq < 0 || cursor.AfterVersion < 0)
             {
-                throw new HubException(MessagingError.Invalid("cursors", "A cursor's afterSeq is not negative.").ToString());
+                throw new HubException(MessagingError.Invalid("cursors", "A cursor's afterSeq and afterVersion are not negative.").ToString());
             }
-            after[cursor.ConversationId] = cursor.AfterSeq;
+            held[cursor.ConversationId] = cursor;
         }
 
-        var views = await ConversationViews.ListAsync(userId, conversations, messages, cancellationToken);
+        var views = await ConversationViews.ListAsync(UserId, conversations, messages, cancellationToken);
         var budget = options.Value.MaxSyncMessages;
         var collected = new List<ChatMessage>();
+        var updates = new List<ChatMessage>();
         var hasMore = false;
         foreach (var view in views)
         {
-            var cursor = after.GetValueOrDefault(view.Id);
-            if (view.LastSeq <= cursor)
+            var cursor = held.GetValueOrDefault(view.Id) ?? new SyncCursor(view.Id, 0);
+            if (view.Version <= cursor.AfterVersion && view.LastSeq <= cursor.AfterSeq)
             {
                 continue;
             }
@@ -78,11 +91,29 @@ public sealed class ChatHub(
                 hasMore = true;
                 break;
             }
-            var page = await messages.GetPageAsync(view.Id, null, cursor, budget, cancellationToken);
-            collected.AddRange(page.Messages);
-            budget -= page.Messages.Count;
-            hasMore |= page.HasMore;
+            if (cursor.AfterSeq > 0 && view.Version > cursor.AfterVersion)
+            {
+                var changed = await messages.GetUpdatesAsync(view.Id, cursor.AfterSeq, cursor.AfterVersion, budget, cancellationToken);
+                updates.AddRange(changed);
+                budget -= changed.Count;
+                hasMore |= budget == 0;
+            }
+            if (budget > 0 && view.LastSeq > cursor.AfterSeq)
+            {
+                var page = await messages.GetPageAsync(view.Id, null, cursor.AfterSeq, budget, cancellationToken);
+                collected.AddRange(page.Messages);
+                budget -= page.Messages.Count;
+                hasMore |= page.HasMore;
+            }
         }
-        return new SyncResult(views, collected, hasMore);
+        return new SyncResult(views, collected, updates, hasMore);
+    }
+
+    private static void ThrowIfFailed(MessagingError? error)
+    {
+        if (error is not null)
+        {
+            throw new HubException(error.ToString());
+        }
     }
 }

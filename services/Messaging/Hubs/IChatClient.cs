@@ -8,7 +8,14 @@ public interface IChatClient
 {
     Task MessageReceived(ChatMessage message);
 
+    /// <summary>A message was edited or deleted (a tombstone keeps its seq).</summary>
+    Task MessageUpdated(ChatMessage message);
+
+    /// <summary>A conversation appeared for this user, or its members, title or owner changed.</summary>
     Task ConversationChanged(ConversationView conversation);
+
+    /// <summary>This user left or was removed: the conversation is gone from their list.</summary>
+    Task ConversationRemoved(ConversationRemoval removal);
 
     Task PresenceChanged(PresenceChange change);
 

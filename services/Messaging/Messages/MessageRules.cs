@@ -10,15 +10,21 @@ public static class MessageRules
             return MessagingError.Invalid("clientMessageId",
                 $"A client message id is 1 to {options.MaxClientMessageIdLength} characters, unique per message.");
         }
-        if (text is { Length: > 0 } && text.Length > options.MaxMessageLength)
-        {
-            return new MessagingError("message-too-long", "Message too long",
-                $"A message has at most {options.MaxMessageLength} characters (UTF-16 code units); this one has {text.Length}.", "text");
-        }
         if (mediaIds is { Count: > 0 })
         {
             return new MessagingError("attachments-unavailable", "Attachments not accepted",
                 "This server does not accept attachments on messages yet.", "mediaIds");
+        }
+        return ValidateText(text, options);
+    }
+
+    /// <summary>1 to the maximum length of UTF-16 code units (what a browser's <c>string.length</c> counts), not only whitespace.</summary>
+    public static MessagingError? ValidateText(string? text, MessagingOptions options)
+    {
+        if (text is { Length: > 0 } && text.Length > options.MaxMessageLength)
+        {
+            return new MessagingError("message-too-long", "Message too long",
+                $"A message has at most {options.MaxMessageLength} characters (UTF-16 code units); this one has {text.Length}.", "text");
         }
         if (string.IsNullOrWhiteSpace(text))
         {

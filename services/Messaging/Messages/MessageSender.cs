@@ -1,18 +1,13 @@
 using Chat.Messaging.Hubs;
 using Chat.Messaging.Storage;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Messaging.Messages;
 
-/// <summary>The one path a message takes, from the hub or from HTTP: validate, append, fan out.</summary>
 public readonly record struct SendOutcome(ChatMessage? Message, bool Replayed, MessagingError? Error);
 
-public sealed class MessageSender(
-    IMessageStore messages,
-    IHubContext<ChatHub, IChatClient> hub,
-    IOptions<MessagingOptions> options,
-    ILogger<MessageSender> logger)
+/// <summary>The one path a message takes, from the hub or from HTTP: validate, store, fan out. Edits and deletes likewise.</summary>
+public sealed class MessageSender(IMessageStore messages, ChatEvents events, IOptions<MessagingOptions> options)
 {
     public async Task<SendOutcome> SendAsync(
         long senderId, long conversationId, string? clientMessageId, string? text, IReadOnlyList<long>? mediaIds,
@@ -34,22 +29,34 @@ public sealed class MessageSender(
                 return new SendOutcome(result.Message, true, null);
         }
 
-        await FanOutAsync(result.Message!, result.MemberIds);
+        await events.MessageReceivedAsync(result.Message!, result.MemberIds);
         return new SendOutcome(result.Message, false, null);
     }
 
-    private async Task FanOutAsync(ChatMessage message, IReadOnlyList<long> memberIds)
+    public async Task<Outcome<ChatMessage>> EditAsync(long userId, long conversationId, long seq, string? text, CancellationToken cancellationToken)
     {
-        using var activity = ChatTelemetry.ActivitySource.StartActivity("messages.fan-out");
-        activity?.SetTag("chat.recipients", memberIds.Count);
-        try
+        if (MessageRules.ValidateText(text, options.Value) is { } invalid)
         {
-            await hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageReceived(message);
+            return invalid;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        return await NotifyAsync(await messages.EditAsync(conversationId, userId, seq, text!, cancellationToken), conversationId, seq);
+    }
+
+    public async Task<Outcome<ChatMessage>> DeleteAsync(long userId, long conversationId, long seq, CancellationToken cancellationToken) =>
+        await NotifyAsync(await messages.DeleteAsync(conversationId, userId, seq, cancellationToken), conversationId, seq);
+
+    private async Task<Outcome<ChatMessage>> NotifyAsync(MessageChange change, long conversationId, long seq)
+    {
+        switch (change.Status)
         {
-            // The store is the truth and the push only a hint: clients that miss it fetch the gap on the next seq or Sync.
-            logger.LogWarning(e, "Fan-out of message {Seq} in conversation {ConversationId} failed", message.Seq, message.ConversationId);
+            case ChangeStatus.NotFound:
+                return MessagingError.MessageNotFound(conversationId, seq);
+            case ChangeStatus.NotAllowed:
+                return MessagingError.NotAllowed("Only the sender can change a message, and system messages cannot be changed.");
+            case ChangeStatus.Unchanged:
+                return MessagingError.NotAllowed("A deleted message cannot be changed.");
         }
+        await events.MessageUpdatedAsync(change.Message!, change.MemberIds);
+        return Outcome<ChatMessage>.Success(change.Message!);
     }
 }

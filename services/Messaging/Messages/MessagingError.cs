@@ -1,3 +1,5 @@
+using Chat.Messaging.Storage;
+
 namespace Chat.Messaging.Messages;
 
 /// <summary>
@@ -11,8 +13,13 @@ public sealed record MessagingError(string Code, string Title, string Detail, st
     public static MessagingError ConversationNotFound(long conversationId) => new(
         "conversation-not-found", "Conversation not found", $"There is no conversation {conversationId} that you are a member of.");
 
+    public static MessagingError MessageNotFound(long conversationId, long seq) => new(
+        "message-not-found", "Message not found", $"Conversation {conversationId} has no message {seq}.");
+
     public static MessagingError UserNotFound(long userId) => new(
         "user-not-found", "User not found", $"There is no user {userId}.", "userId");
+
+    public static MessagingError NotAllowed(string detail) => new("not-allowed", "Not allowed", detail);
 
     public static MessagingError Invalid(string field, string detail) => new(
         "invalid-request", "The request is invalid", detail, field);
@@ -21,4 +28,12 @@ public sealed record MessagingError(string Code, string Title, string Detail, st
 
     /// <summary>The text a hub client receives: "code: detail".</summary>
     public override string ToString() => $"{Code}: {Detail}";
+}
+
+/// <summary>The result of a command: a value, or the error that stopped it.</summary>
+public readonly record struct Outcome<T>(T? Value, MessagingError? Error)
+{
+    public static implicit operator Outcome<T>(MessagingError error) => new(default, error);
+
+    public static Outcome<T> Success(T value) => new(value, null);
 }

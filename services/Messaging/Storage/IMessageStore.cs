@@ -5,7 +5,7 @@ public interface IMessageStore
 {
     /// <summary>
     /// Appends with the conversation's next seq, atomically and without gaps, if the sender is a member;
-    /// idempotent on (sender, client message id).
+    /// idempotent on (conversation, sender, client message id).
     /// </summary>
     Task<AppendResult> AppendAsync(NewMessage message, CancellationToken cancellationToken);
 
@@ -15,6 +15,18 @@ public interface IMessageStore
     /// </summary>
     Task<MessagePage> GetPageAsync(long conversationId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Messages up to <paramref name="throughSeq"/> edited or deleted after <paramref name="afterVersion"/>, by version.</summary>
+    Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, int limit, CancellationToken cancellationToken);
+
     /// <summary>The newest message of each conversation given.</summary>
     Task<IReadOnlyDictionary<long, ChatMessage>> GetLastMessagesAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken);
+
+    /// <summary>The sender replaces the text of their own text message.</summary>
+    Task<MessageChange> EditAsync(long conversationId, long userId, long seq, string text, CancellationToken cancellationToken);
+
+    /// <summary>The sender deletes their own message; it stays as a tombstone holding its seq.</summary>
+    Task<MessageChange> DeleteAsync(long conversationId, long userId, long seq, CancellationToken cancellationToken);
+
+    /// <summary>Deletes up to <paramref name="batchSize"/> messages created before <paramref name="cutoff"/>.</summary>
+    Task<PrunedMessages> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken);
 }

@@ -1,11 +1,12 @@
 using Chat.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Chat.Messaging.Storage;
 
 /// <summary>The messaging SQLite file and its schema, shared by the conversation and message stores.</summary>
 public sealed class MessagingDatabase
 {
-    private const string Schema = """
+    private const string InitialSchema = """
         CREATE TABLE IF NOT EXISTS conversations (
             id          INTEGER PRIMARY KEY AUTOINCREMENT,
             kind        TEXT NOT NULL CHECK (kind IN ('direct', 'group')),
@@ -34,13 +35,27 @@ public sealed class MessagingDatabase
             created_at        INTEGER NOT NULL,
             PRIMARY KEY (conversation_id, seq)
         );
-        CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency ON messages (conversation_id, sender_id, client_message_id);
+        CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency ON messages (conversation_id, sender_id, client_message_id)
+        """;
+
+    // Groups, edits and deletes: message kinds, a per-conversation change version, and indexes for sync and retention.
+    private const string VersionsAndSystemMessages = """
+        ALTER TABLE conversations ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';
+        ALTER TABLE messages ADD COLUMN system TEXT;
+        ALTER TABLE messages ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+        ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+        UPDATE messages SET version = seq;
+        UPDATE conversations SET last_version = last_seq;
+        CREATE INDEX messages_by_version ON messages (conversation_id, version);
+        CREATE INDEX messages_by_age ON messages (created_at)
         """;
 
     public MessagingDatabase(string path)
     {
         Database = new SqliteDatabase(path);
-        Database.EnsureSchema(Schema);
+        Database.Migrate(InitialSchema, VersionsAndSystemMessages);
     }
 
     public SqliteDatabase Database { get; }
@@ -49,5 +64,27 @@ public sealed class MessagingDatabase
     /// Serialises this process's writers; SQLite has one writer at a time anyway, and queuing here is
     /// cheaper than SQLite's busy back-off. Other replicas are serialised by the file lock.
     /// </summary>
-    public SemaphoreSlim WriteLock { get; } = new(1, 1);
+    private SemaphoreSlim WriteLock { get; } = new(1, 1);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in an IMMEDIATE transaction: the write lock is taken up front, so a
+    /// read-then-write (the next seq, a membership check) cannot interleave with another writer, in this
+    /// process or in another replica sharing the file.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        await WriteLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = connection.BeginTransaction();
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            WriteLock.Release();
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Chat.Messaging.Storage;
 
 public static class ConversationKinds
@@ -6,14 +8,42 @@ public static class ConversationKinds
     public const string Group = "group";
 }
 
+public static class MessageKinds
+{
+    public const string Text = "text";
+    public const string System = "system";
+}
+
+/// <summary>What a system message records; membership changes travel in the conversation's own sequence.</summary>
+public static class SystemEvents
+{
+    public const string Created = "created";
+    public const string MemberAdded = "member-added";
+    public const string MemberRemoved = "member-removed";
+    public const string MemberLeft = "member-left";
+    public const string Renamed = "renamed";
+    public const string OwnerChanged = "owner-changed";
+}
+
+public sealed record SystemEvent(string Event, long ActorId, IReadOnlyList<long> UserIds, string? Title);
+
+/// <summary>
+/// A message. <see cref="Seq"/> orders messages without gaps; <see cref="Version"/> grows on every append, edit and
+/// delete in the conversation, so a client can ask for what changed since the version it holds.
+/// </summary>
 public sealed record ChatMessage(
     long ConversationId,
     long Seq,
     long SenderId,
     string ClientMessageId,
+    string Kind,
     string Text,
     IReadOnlyList<long> Media,
-    DateTimeOffset CreatedAt);
+    SystemEvent? System,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? EditedAt,
+    DateTimeOffset? DeletedAt,
+    long Version);
 
 public sealed record ConversationMember(long UserId, long LastReadSeq);
 
@@ -24,7 +54,13 @@ public sealed record Conversation(
     long? OwnerId,
     IReadOnlyList<ConversationMember> Members,
     long LastSeq,
-    DateTimeOffset CreatedAt);
+    long LastVersion,
+    DateTimeOffset CreatedAt)
+{
+    public bool HasMember(long userId) => Members.Any(m => m.UserId == userId);
+
+    public IReadOnlyList<long> MemberIds => Members.Select(m => m.UserId).ToArray();
+}
 
 /// <summary>What the store answers to an append.</summary>
 public enum AppendStatus
@@ -41,3 +77,38 @@ public readonly record struct AppendResult(AppendStatus Status, ChatMessage? Mes
 public sealed record NewMessage(long ConversationId, long SenderId, string ClientMessageId, string Text, IReadOnlyList<long> Media);
 
 public sealed record MessagePage(IReadOnlyList<ChatMessage> Messages, bool HasMore);
+
+/// <summary>How a change to a conversation or a message went.</summary>
+public enum ChangeStatus
+{
+    Done,
+    /// <summary>Nothing to do: already a member, marker already further, same title.</summary>
+    Unchanged,
+    /// <summary>No such conversation or message that the caller can see.</summary>
+    NotFound,
+    /// <summary>The caller may not do this (not the owner, not the sender, a direct conversation).</summary>
+    NotAllowed,
+    /// <summary>The group is at its member limit.</summary>
+    Full,
+}
+
+/// <summary>
+/// A membership or title change: the conversation after it, the system message recording it, and who was in the
+/// conversation before (the people to tell, including anyone just removed).
+/// </summary>
+public sealed record ConversationChange(ChangeStatus Status, Conversation? Conversation, IReadOnlyList<ChatMessage> SystemMessages, IReadOnlyList<long> Audience)
+{
+    public static ConversationChange Failed(ChangeStatus status) => new(status, null, [], []);
+}
+
+public sealed record MessageChange(ChangeStatus Status, ChatMessage? Message, IReadOnlyList<long> MemberIds)
+{
+    public static MessageChange Failed(ChangeStatus status) => new(status, null, []);
+}
+
+/// <summary>What retention removed from one conversation.</summary>
+public sealed record PrunedMessages(int Count, IReadOnlyList<long> MediaIds);
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SystemEvent))]
+internal sealed partial class StorageJsonContext : JsonSerializerContext;

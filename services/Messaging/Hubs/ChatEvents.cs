@@ -1,0 +1,62 @@
+using Chat.Messaging.Apis;
+using Chat.Messaging.Storage;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Messaging.Hubs;
+
+/// <summary>
+/// Pushes changes to members' connections, on every replica through the backplane. A push is only a hint (clients
+/// repair gaps from the store), so a failed push is logged, never turned into a failed request.
+/// </summary>
+public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, IMessageStore messages, ILogger<ChatEvents> logger)
+{
+    public Task MessageReceivedAsync(ChatMessage message, IReadOnlyList<long> memberIds) =>
+        PushAsync("messages.fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageReceived(message));
+
+    public Task MessageUpdatedAsync(ChatMessage message, IReadOnlyList<long> memberIds) =>
+        PushAsync("messages.update-fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageUpdated(message));
+
+    public Task ReadMarkerChangedAsync(ReadMarker marker, IReadOnlyList<long> memberIds) =>
+        PushAsync("read-markers.fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).ReadMarkerChanged(marker));
+
+    /// <summary>
+    /// After a membership or title change: the system messages and each member's view of the conversation to those
+    /// still in it; <c>ConversationRemoved</c> to anyone who is no longer.
+    /// </summary>
+    public async Task ConversationChangedAsync(ConversationChange change)
+    {
+        var conversation = change.Conversation!;
+        var members = conversation.MemberIds;
+        foreach (var message in change.SystemMessages)
+        {
+            await MessageReceivedAsync(message, members);
+        }
+        var last = change.SystemMessages.Count > 0
+            ? change.SystemMessages[^1]
+            : (await messages.GetLastMessagesAsync([conversation.Id], CancellationToken.None)).GetValueOrDefault(conversation.Id);
+        foreach (var userId in members)
+        {
+            await PushAsync("conversations.fan-out", 1,
+                () => hub.Clients.User(UserIds.ToString(userId)).ConversationChanged(ConversationView.For(conversation, userId, last)));
+        }
+        foreach (var removed in change.Audience.Except(members))
+        {
+            await PushAsync("conversations.fan-out", 1,
+                () => hub.Clients.User(UserIds.ToString(removed)).ConversationRemoved(new ConversationRemoval(conversation.Id)));
+        }
+    }
+
+    private async Task PushAsync(string name, int recipients, Func<Task> push)
+    {
+        using var activity = ChatTelemetry.ActivitySource.StartActivity(name);
+        activity?.SetTag("chat.recipients", recipients);
+        try
+        {
+            await push();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Push {Name} to {Recipients} recipient(s) failed; clients repair from the store", name, recipients);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using Chat.Messaging.Apis;
+using Chat.Messaging.Messages;
+using Chat.Messaging.Storage;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Messaging.Hubs;
+
+/// <summary>Relays "is typing" to the other members, at most once per throttle interval per member and conversation; never stored.</summary>
+public sealed class TypingRelay(
+    IConversationStore conversations,
+    IHubContext<ChatHub, IChatClient> hub,
+    IOptions<MessagingOptions> options,
+    TimeProvider time)
+{
+    private readonly ConcurrentDictionary<(long UserId, long ConversationId), long> _lastRelayed = new();
+
+    public async Task<MessagingError?> RelayAsync(long userId, long conversationId, CancellationToken cancellationToken)
+    {
+        var now = time.GetTimestamp();
+        var key = (userId, conversationId);
+        if (_lastRelayed.TryGetValue(key, out var last) && time.GetElapsedTime(last, now) < options.Value.TypingThrottle)
+        {
+            return null;
+        }
+        var conversation = await conversations.FindForMemberAsync(conversationId, userId, cancellationToken);
+        if (conversation is null)
+        {
+            return MessagingError.ConversationNotFound(conversationId);
+        }
+        _lastRelayed[key] = now;
+        var others = conversation.MemberIds.Where(id => id != userId).ToArray();
+        await hub.Clients.Users(UserIds.ToStrings(others)).TypingChanged(new TypingNotice(conversationId, userId));
+        if (_lastRelayed.Count > 10_000)
+        {
+            Sweep(now);
+        }
+        return null;
+    }
+
+    private void Sweep(long now)
+    {
+        foreach (var (key, at) in _lastRelayed)
+        {
+            if (time.GetElapsedTime(at, now) > options.Value.TypingThrottle)
+            {
+                _lastRelayed.TryRemove(key, out _);
+            }
+        }
+    }
+}
