@@ -24,8 +24,12 @@ public static class ConversationsApi
         CreateGroupRequest request, HttpContext context, UserDirectory users, ConversationCommands commands, CancellationToken cancellationToken)
     {
         var userId = context.User.GetUserId();
+        if (commands.ValidateNewGroup(userId, request.Title, request.MemberIds) is { } invalid)
+        {
+            return MessagingResults.Problem(invalid);
+        }
         var authorization = context.Request.Headers.Authorization.ToString();
-        foreach (var memberId in (request.MemberIds ?? []).Distinct().Where(id => id != userId).Take(commands.MaxGroupMembers))
+        foreach (var memberId in (request.MemberIds ?? []).Distinct().Where(id => id != userId))
         {
             if (!await users.ExistsAsync(memberId, authorization, cancellationToken))
             {

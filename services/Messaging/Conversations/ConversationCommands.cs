@@ -9,21 +9,22 @@ namespace Chat.Messaging.Conversations;
 /// <summary>Group management and read markers: validate, change the store, tell the members.</summary>
 public sealed class ConversationCommands(IConversationStore conversations, ChatEvents events, IOptions<MessagingOptions> options)
 {
-    public int MaxGroupMembers => options.Value.MaxGroupMembers;
+    /// <summary>Title and member count; checked before anyone is looked up.</summary>
+    public MessagingError? ValidateNewGroup(long ownerId, string? title, IReadOnlyList<long>? memberIds)
+    {
+        var count = (memberIds ?? []).Append(ownerId).Distinct().Count();
+        return ValidateTitle(title) ?? (count < 2 || count > options.Value.MaxGroupMembers
+            ? MessagingError.Invalid("memberIds", $"A group has 2 to {options.Value.MaxGroupMembers} members, you included; this one would have {count}.")
+            : null);
+    }
 
     public async Task<Outcome<Conversation>> CreateGroupAsync(long ownerId, string? title, IReadOnlyList<long>? memberIds, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        if (ValidateTitle(title) is { } invalid)
+        if (ValidateNewGroup(ownerId, title, memberIds) is { } invalid)
         {
             return invalid;
         }
-        var members = (memberIds ?? []).Append(ownerId).Distinct().ToList();
-        if (members.Count < 2 || members.Count > settings.MaxGroupMembers)
-        {
-            return MessagingError.Invalid("memberIds", $"A group has 2 to {settings.MaxGroupMembers} members, you included; this one would have {members.Count}.");
-        }
-        var change = await conversations.CreateGroupAsync(ownerId, title!.Trim(), members.Where(id => id != ownerId).ToList(), cancellationToken);
+        var change = await conversations.CreateGroupAsync(ownerId, title!.Trim(), (memberIds ?? []).Distinct().Where(id => id != ownerId).ToList(), cancellationToken);
         await events.ConversationChangedAsync(change);
         return Outcome<Conversation>.Success(change.Conversation!);
     }
