@@ -94,6 +94,24 @@ public sealed class ChatHubTests(MessagingFixture fixture) : IClassFixture<Messa
     }
 
     [Fact]
+    public async Task MalformedHubArgumentsAreRejectedAndNothingIsStored()
+    {
+        var (a, _, conversationId) = await fixture.CreatePairAsync();
+        await using var connection = await ConnectAsync(a);
+
+        var wrongType = await Assert.ThrowsAsync<HubException>(() =>
+            connection.InvokeAsync<JsonElement>("SendMessage", "not-a-number", "m1", "text", Array.Empty<long>()));
+        var missingId = await Assert.ThrowsAsync<HubException>(() =>
+            connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "", "text", Array.Empty<long>()));
+
+        Assert.Contains("SendMessage", wrongType.Message);
+        Assert.Contains("invalid-request", missingId.Message);
+        using var client = fixture.ClientFor(a);
+        var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages");
+        Assert.Empty(page.GetProperty("messages").EnumerateArray());
+    }
+
+    [Fact]
     public async Task AHubConnectionWithoutAValidTokenIsRefused()
     {
         await using var connection = fixture.Messaging.CreateHubConnection("not-a-token");

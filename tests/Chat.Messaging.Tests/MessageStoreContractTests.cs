@@ -1,0 +1,155 @@
+extern alias MessagingService;
+
+using MessagingService::Chat.Messaging.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Chat.Messaging.Tests;
+
+/// <summary>What every conversation and message store must do; a MongoDB pair derives from this too.</summary>
+public abstract class MessageStoreContractTests
+{
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>A fresh, empty store pair.</summary>
+    protected abstract (IConversationStore Conversations, IMessageStore Messages) CreateStores();
+
+    [Fact]
+    public async Task ConcurrentAppendsGetEveryNumberFromOneUpExactlyOnce()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            messages.AppendAsync(new NewMessage(direct.Id, 1 + (i % 2), $"c{i}", $"m{i}", []), CancellationToken.None)));
+
+        Assert.All(results, r => Assert.Equal(AppendStatus.Appended, r.Status));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), results.Select(r => r.Message!.Seq).Order());
+    }
+
+    [Fact]
+    public async Task AppendingTheSameClientMessageIdAgainReturnsTheOriginal()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+
+        var first = await messages.AppendAsync(new NewMessage(direct.Id, 1, "same", "hello", []), CancellationToken.None);
+        var again = await messages.AppendAsync(new NewMessage(direct.Id, 1, "same", "hello", []), CancellationToken.None);
+        var otherSender = await messages.AppendAsync(new NewMessage(direct.Id, 2, "same", "hello", []), CancellationToken.None);
+
+        Assert.Equal(AppendStatus.Duplicate, again.Status);
+        Assert.Equal(first.Message!.Seq, again.Message!.Seq);
+        Assert.Equal(AppendStatus.Appended, otherSender.Status);
+        Assert.Equal(2, otherSender.Message!.Seq);
+    }
+
+    [Fact]
+    public async Task ANonMemberAppendsNothing()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+
+        var result = await messages.AppendAsync(new NewMessage(direct.Id, 3, "intruder", "hi", []), CancellationToken.None);
+
+        Assert.Equal(AppendStatus.NotMember, result.Status);
+        Assert.Empty((await messages.GetPageAsync(direct.Id, null, null, 10, CancellationToken.None)).Messages);
+    }
+
+    [Fact]
+    public async Task ADirectConversationIsOnePerPairWhicheverSideOpensIt()
+    {
+        var (conversations, _) = CreateStores();
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            conversations.GetOrCreateDirectAsync(i % 2 == 0 ? 7 : 8, i % 2 == 0 ? 8 : 7, CancellationToken.None)));
+
+        Assert.Single(ids.Select(c => c.Id).Distinct());
+    }
+
+    [Fact]
+    public async Task EditsAndDeletesRaiseTheVersionAndShowAsUpdates()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        var m1 = (await messages.AppendAsync(new NewMessage(direct.Id, 1, "a", "one", []), CancellationToken.None)).Message!;
+        var m2 = (await messages.AppendAsync(new NewMessage(direct.Id, 1, "b", "two", []), CancellationToken.None)).Message!;
+
+        var edited = await messages.EditAsync(direct.Id, 1, m1.Seq, "one!", CancellationToken.None);
+        var deleted = await messages.DeleteAsync(direct.Id, 1, m2.Seq, CancellationToken.None);
+        var deletedAgain = await messages.DeleteAsync(direct.Id, 1, m2.Seq, CancellationToken.None);
+        var notYours = await messages.EditAsync(direct.Id, 2, m1.Seq, "mine", CancellationToken.None);
+
+        Assert.Equal(3, edited.Message!.Version);
+        Assert.Equal(4, deleted.Message!.Version);
+        Assert.Equal(ChangeStatus.Unchanged, deletedAgain.Status);
+        Assert.Equal(ChangeStatus.NotAllowed, notYours.Status);
+        var updates = await messages.GetUpdatesAsync(direct.Id, m2.Seq, m2.Version, 10, CancellationToken.None);
+        Assert.Equal([m1.Seq, m2.Seq], updates.Select(u => u.Seq));
+    }
+
+    [Fact]
+    public async Task ReadMarkersMoveForwardOnlyAndNeverPastTheLastSeq()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1, $"m{i}", "x", []), CancellationToken.None);
+        }
+
+        var forward = await conversations.MarkReadAsync(direct.Id, 2, 2, CancellationToken.None);
+        var back = await conversations.MarkReadAsync(direct.Id, 2, 1, CancellationToken.None);
+        var beyond = await conversations.MarkReadAsync(direct.Id, 2, 1000, CancellationToken.None);
+        var stranger = await conversations.MarkReadAsync(direct.Id, 9, 1, CancellationToken.None);
+
+        Assert.Equal((ChangeStatus.Done, 2L), (forward.Status, forward.LastReadSeq));
+        Assert.Equal((ChangeStatus.Unchanged, 2L), (back.Status, back.LastReadSeq));
+        Assert.Equal((ChangeStatus.Done, 3L), (beyond.Status, beyond.LastReadSeq));
+        Assert.Equal(ChangeStatus.NotFound, stranger.Status);
+    }
+
+    [Fact]
+    public async Task PruningRemovesOnlyMessagesOlderThanTheCutoffInBatches()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 0; i < 5; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1, $"old{i}", "x", []), CancellationToken.None);
+        }
+        Clock.Advance(TimeSpan.FromDays(10));
+        await messages.AppendAsync(new NewMessage(direct.Id, 1, "new", "x", []), CancellationToken.None);
+        var cutoff = Clock.GetUtcNow() - TimeSpan.FromDays(5);
+
+        var first = await messages.PruneAsync(cutoff, 3, CancellationToken.None);
+        var second = await messages.PruneAsync(cutoff, 3, CancellationToken.None);
+        var third = await messages.PruneAsync(cutoff, 3, CancellationToken.None);
+
+        Assert.Equal([3, 2, 0], new[] { first.Count, second.Count, third.Count });
+        Assert.Equal([6L], (await messages.GetPageAsync(direct.Id, null, null, 10, CancellationToken.None)).Messages.Select(m => m.Seq));
+    }
+}
+
+public sealed class SqliteMessageStoreTests : MessageStoreContractTests
+{
+    private readonly string _path = Path.Combine(Directory.CreateTempSubdirectory("chat-messages-").FullName, "messaging.db");
+
+    protected override (IConversationStore Conversations, IMessageStore Messages) CreateStores()
+    {
+        var database = new MessagingDatabase(_path);
+        return (new SqliteConversationStore(database, Clock), new SqliteMessageStore(database, Clock));
+    }
+
+    [Fact]
+    public async Task TwoReplicasSharingTheFileNeverHandOutTheSameSeq()
+    {
+        // Two databases on one file have separate in-process locks, as two replicas would: only SQLite's lock orders them.
+        var (conversations, first) = CreateStores();
+        var (_, second) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            (i % 2 == 0 ? first : second).AppendAsync(new NewMessage(direct.Id, 1, $"r{i}", "x", []), CancellationToken.None)));
+
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), results.Select(r => r.Message!.Seq).Order());
+    }
+}

@@ -1,0 +1,51 @@
+extern alias MessagingService;
+
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MessagingService::Chat.Messaging.Messages;
+
+namespace Chat.Messaging.Tests;
+
+/// <summary>Messaging with a 90-day retention period on a clock the test moves.</summary>
+public sealed class RetentionFixture : MessagingFixture
+{
+    public static readonly FakeTimeProvider Clock = new(DateTimeOffset.UtcNow);
+
+    public RetentionFixture()
+        : base(
+            new Dictionary<string, string?>
+            {
+                ["Messaging:RetentionDays"] = "90",
+                ["Messaging:RetentionBatchSize"] = "2",
+                ["Messaging:RetentionSweepInterval"] = "1.00:00:00",
+            },
+            services => services.AddSingleton<TimeProvider>(Clock))
+    {
+    }
+}
+
+public sealed class RetentionTests(RetentionFixture fixture) : IClassFixture<RetentionFixture>
+{
+    [Fact]
+    public async Task MessagesOlderThanTheRetentionPeriodArePrunedAndNewerOnesKept()
+    {
+        var (a, b, conversationId) = await fixture.CreatePairAsync();
+        for (var i = 1; i <= 3; i++)
+        {
+            await fixture.SendAsync(a, conversationId, $"old {i}");
+        }
+        RetentionFixture.Clock.Advance(TimeSpan.FromDays(91));
+        var fresh = await fixture.SendAsync(b, conversationId, "fresh");
+
+        await fixture.Messaging.Services.GetRequiredService<RetentionService>().SweepAsync(CancellationToken.None);
+
+        using var client = fixture.ClientFor(a);
+        var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages");
+        var remaining = Assert.Single(page.GetProperty("messages").EnumerateArray());
+        Assert.Equal(fresh, remaining.GetProperty("seq").GetInt64());
+        Assert.Equal(4, fresh);
+        Assert.Equal(5, await fixture.SendAsync(a, conversationId, "the sequence goes on"));
+    }
+}
