@@ -58,6 +58,28 @@ public class ChatApp : IAsyncLifetime
         }
     }
 
+    /// <summary>The process ids of the running Messaging replicas, as the orchestrator reports them.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> GetMessagingReplicaProcessesAsync(int expected)
+    {
+        var replicas = new Dictionary<string, int>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var update in _app!.ResourceNotifications.WatchAsync(timeout.Token))
+        {
+            if (update.Resource.Name == "messaging"
+                && update.Snapshot.State?.Text == "Running"
+                && update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid
+                && int.TryParse(pid.ToString(), out var processId))
+            {
+                replicas[update.ResourceId] = processId;
+                if (replicas.Count == expected)
+                {
+                    break;
+                }
+            }
+        }
+        return replicas;
+    }
+
     public HttpClient CreateClient(string? accessToken = null)
     {
         var client = new HttpClient { BaseAddress = Gateway };
