@@ -17,13 +17,13 @@ public static class RefreshTokenSecret
     /// <summary>The stored hash of a presented token, or null when the value cannot be one of ours.</summary>
     public static byte[]? HashOf(string? value)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > 64)
+        if (string.IsNullOrEmpty(value) || value.Length > 64 || !Base64Url.IsValid(value, out var length) || length != SecretBytes)
         {
             return null;
         }
-        Span<byte> secret = stackalloc byte[48];
+        Span<byte> secret = stackalloc byte[SecretBytes];
         return Base64Url.TryDecodeFromChars(value, secret, out var written) && written == SecretBytes
-            ? SHA256.HashData(secret[..written])
+            ? SHA256.HashData(secret)
             : null;
     }
 }
