@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -26,15 +28,16 @@ public static class AuthenticationExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(JwksHttpClientName);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<ChatTokenOptions>, IHttpClientFactory>((jwt, tokenOptions, httpClients) =>
+            .Configure<IOptions<ChatTokenOptions>, IHttpClientFactory, TimeProvider>((jwt, tokenOptions, httpClients, time) =>
             {
                 var tokens = tokenOptions.Value;
                 jwt.MapInboundClaims = false;
                 jwt.RequireHttpsMetadata = false;
-                jwt.TokenValidationParameters = CreateValidationParameters(tokens);
+                jwt.TokenValidationParameters = CreateValidationParameters(tokens, time);
                 jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
                     tokens.JwksUrl,
                     new JwksConfigurationRetriever(),
@@ -43,14 +46,15 @@ public static class AuthenticationExtensions
                     AutomaticRefreshInterval = TimeSpan.FromMinutes(10),
                     RefreshInterval = TimeSpan.FromSeconds(10),
                 };
-                jwt.Events = new JwtBearerEvents { OnMessageReceived = ReadHubTokenFromQuery };
+                jwt.Events = new JwtBearerEvents { OnMessageReceived = ReadHubTokenFromQuery, OnChallenge = WriteChallengeProblemAsync };
             });
 
         builder.Services.AddAuthorization();
         return builder;
     }
 
-    public static TokenValidationParameters CreateValidationParameters(ChatTokenOptions tokens) => new()
+    /// <param name="time">The clock lifetimes are checked against: the host's <see cref="TimeProvider"/>, so tests can move it.</param>
+    public static TokenValidationParameters CreateValidationParameters(ChatTokenOptions tokens, TimeProvider time) => new()
     {
         ValidIssuer = tokens.Issuer,
         ValidAudience = tokens.Audience,
@@ -62,7 +66,52 @@ public static class AuthenticationExtensions
         RequireSignedTokens = true,
         ClockSkew = tokens.ClockSkew,
         NameClaimType = ChatClaims.UserName,
+        LifetimeValidator = (notBefore, expires, _, parameters) => ValidateLifetime(notBefore, expires, parameters.ClockSkew, time),
     };
+
+    /// <summary>The library's own lifetime rule (expiry required, skew tolerated), against <paramref name="time"/> instead of the machine clock.</summary>
+    private static bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TimeSpan clockSkew, TimeProvider time)
+    {
+        if (expires is null)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no expiration time.");
+        }
+        if (notBefore is not null && notBefore > expires)
+        {
+            throw new SecurityTokenInvalidLifetimeException("The token's 'nbf' is after its 'exp'.") { NotBefore = notBefore, Expires = expires };
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        if (notBefore is not null && notBefore > now + clockSkew)
+        {
+            throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = notBefore.Value };
+        }
+        if (expires < now - clockSkew)
+        {
+            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires.Value };
+        }
+        return true;
+    }
+
+    /// <summary>A 401 with a stable problem type, so a client can tell "refresh the token" from "log in".</summary>
+    private static Task WriteChallengeProblemAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var (code, title, description) = context.AuthenticateFailure switch
+        {
+            null => ("authentication-required", "Authentication required", null),
+            SecurityTokenExpiredException => ("token-expired", "Token expired", "The access token has expired."),
+            _ => ("invalid-token", "Invalid token", "The access token is not valid."),
+        };
+        context.Response.Headers.WWWAuthenticate = description is null
+            ? JwtBearerDefaults.AuthenticationScheme
+            : $"{JwtBearerDefaults.AuthenticationScheme} error=\"invalid_token\", error_description=\"{description}\"";
+        return TypedResults.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                type: ChatProblemTypes.Prefix + code,
+                title: title,
+                detail: description ?? "Send an access token in the Authorization header.")
+            .ExecuteAsync(context.HttpContext);
+    }
 
     private static Task ReadHubTokenFromQuery(MessageReceivedContext context)
     {
@@ -81,11 +130,20 @@ public static class ChatClaims
     public const string UserId = "sub";
     public const string UserName = "name";
 
+    /// <summary>The refresh-token family (the login session) the access token was issued for.</summary>
+    public const string SessionId = "sid";
+
     /// <summary>The caller's user id; only called behind RequireAuthorization, where a valid token has a numeric subject.</summary>
     public static long GetUserId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(UserId), out var id)
             ? id
             : throw new InvalidOperationException("The principal carries no numeric 'sub' claim.");
+}
+
+/// <summary>Where every Chat problem <c>type</c> lives: <c>https://chat.example/problems/&lt;code&gt;</c>.</summary>
+public static class ChatProblemTypes
+{
+    public const string Prefix = "https://chat.example/problems/";
 }
 
 /// <summary>Reads a bare JWKS document (no OpenID discovery document in between).</summary>

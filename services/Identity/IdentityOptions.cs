@@ -13,6 +13,31 @@ public sealed class IdentityOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a refresh token lives unused; each refresh issues a new one with a fresh lifetime.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Age at which the signing key is replaced; the previous key stays published for validation.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan SigningKeyLifetime { get; set; } = TimeSpan.FromDays(30);
+
     [Range(1, 100)]
     public int MaxSearchResults { get; set; } = 20;
+}
+
+/// <summary>How many sign-ups and logins are allowed per client address and per username in each window.</summary>
+public sealed class IdentityRateLimitOptions
+{
+    public const string SectionName = "Identity:RateLimits";
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Attempts per client IP address and window, for sign-up and login (and password change) each.</summary>
+    [Range(1, 1_000_000)]
+    public int PermitsPerIp { get; set; } = 60;
+
+    /// <summary>Attempts naming one username per window: slows password guessing against one account from many addresses.</summary>
+    [Range(1, 1_000_000)]
+    public int PermitsPerUsername { get; set; } = 10;
 }

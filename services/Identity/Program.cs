@@ -9,10 +9,12 @@ builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapJwksApi();
@@ -20,5 +22,4 @@ app.MapUsersApi();
 app.MapTokensApi();
 
 app.Run();
-
 public partial class Program;

@@ -43,12 +43,14 @@ public sealed class AccountsApiTests : IDisposable
     }
 
     [Theory]
-    [InlineData("ab", "long enough password")]
-    [InlineData("has space", "long enough password")]
-    [InlineData("<script>", "long enough password")]
-    [InlineData("valid_name", "short")]
-    [InlineData("valid_name", "password123")]
-    public async Task InvalidUsernamesAndWeakPasswordsAreRejectedWithAValidationProblem(string username, string password)
+    [InlineData("ab", "long enough password", "invalid-request")]
+    [InlineData("has space", "long enough password", "invalid-request")]
+    [InlineData("<script>", "long enough password", "invalid-request")]
+    [InlineData("ab", "short", "invalid-request")]
+    [InlineData("valid_name", "short", "weak-password")]
+    [InlineData("valid_name", "password123", "weak-password")]
+    [InlineData("valid_name", "my valid_name secret", "weak-password")]
+    public async Task InvalidUsernamesAndWeakPasswordsAreRejectedWithAValidationProblem(string username, string password, string problem)
     {
         using var client = _identity.CreateClient();
 
@@ -56,7 +58,7 @@ public sealed class AccountsApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("https://chat.example/problems/invalid-request", await ProblemTypeAsync(response));
+        Assert.Equal("https://chat.example/problems/" + problem, await ProblemTypeAsync(response));
     }
 
     [Fact]

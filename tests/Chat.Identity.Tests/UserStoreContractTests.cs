@@ -61,6 +61,33 @@ public abstract class UserStoreContractTests
         Assert.Equal(2, second.Count);
         Assert.Empty(first.Select(u => u.Id).Intersect(second.Select(u => u.Id)));
     }
+
+    [Fact]
+    public async Task ADisplayNameChangeIsWhatLaterReadsSee()
+    {
+        var store = CreateStore();
+        var created = (await store.CreateAsync("renamed", "Before", "hash", CancellationToken.None))!;
+
+        var updated = await store.UpdateDisplayNameAsync(created.Id, "After", CancellationToken.None);
+
+        Assert.Equal(created with { DisplayName = "After" }, updated);
+        Assert.Equal(updated, await store.FindByIdAsync(created.Id, CancellationToken.None));
+        Assert.Null(await store.UpdateDisplayNameAsync(created.Id + 1000, "Nobody", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task APasswordHashChangeIsWhatLaterCredentialLookupsSee()
+    {
+        var store = CreateStore();
+        var created = (await store.CreateAsync("rehashed", "R", "old-hash", CancellationToken.None))!;
+
+        Assert.True(await store.UpdatePasswordHashAsync(created.Id, "new-hash", CancellationToken.None));
+
+        Assert.Equal("new-hash", (await store.FindCredentialsByIdAsync(created.Id, CancellationToken.None))?.PasswordHash);
+        Assert.Equal("new-hash", (await store.FindCredentialsAsync("REHASHED", CancellationToken.None))?.PasswordHash);
+        Assert.False(await store.UpdatePasswordHashAsync(created.Id + 1000, "hash", CancellationToken.None));
+        Assert.Null(await store.FindCredentialsByIdAsync(created.Id + 1000, CancellationToken.None));
+    }
 }
 
 public sealed class SqliteUserStoreTests : UserStoreContractTests

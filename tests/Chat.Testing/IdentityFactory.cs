@@ -19,8 +19,9 @@ public sealed record TestUser(long Id, string Username, string DisplayName, stri
 }
 
 /// <summary>The real Identity service, to sign users up and mint the tokens other services validate.</summary>
+/// <remarks>Sign-up and login limits are set out of reach unless <paramref name="settings"/> names them: tests create many users from one address.</remarks>
 public sealed class IdentityFactory(ServiceRouter router, IDictionary<string, string?>? settings = null)
-    : ChatServiceFactory<IdentityProgram>(router, settings)
+    : ChatServiceFactory<IdentityProgram>(router, WithGenerousRateLimits(settings))
 {
     public const string Password = "a long enough passphrase";
 
@@ -51,6 +52,20 @@ public sealed class IdentityFactory(ServiceRouter router, IDictionary<string, st
             Claims = new Dictionary<string, object> { ["sub"] = userId.ToString(CultureInfo.InvariantCulture) },
             SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.EcdsaSha256),
         });
+    }
+
+    private static Dictionary<string, string?> WithGenerousRateLimits(IDictionary<string, string?>? settings)
+    {
+        var merged = new Dictionary<string, string?>
+        {
+            ["Identity:RateLimits:PermitsPerIp"] = "1000000",
+            ["Identity:RateLimits:PermitsPerUsername"] = "1000000",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+        return merged;
     }
 
     private static async Task<string> LogInAsync(HttpClient client, string username)

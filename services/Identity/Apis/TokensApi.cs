@@ -2,6 +2,7 @@ using Chat.Identity.Tokens;
 using Chat.Identity.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Identity.Apis;
 
@@ -12,16 +13,24 @@ public static class TokensApi
 
     public static RouteGroupBuilder MapTokensApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/identity/tokens").WithTags("Tokens");
-        group.MapPost("/", CreateTokenAsync).AllowAnonymous();
+        var group = routes.MapGroup(RefreshTokenCookie.Path).WithTags("Tokens").AllowAnonymous();
+        group.MapPost("/", CreateTokenAsync)
+            .RequireRateLimiting(CredentialRateLimits.Login)
+            .RequireUsernameRateLimit(CredentialRateLimits.Login);
+        group.MapPost("/refresh", RefreshTokenAsync);
+        group.MapDelete("/", RevokeTokenAsync);
         return group;
     }
 
+    /// <summary>Login: an access token in the body, a new refresh-token family in the cookie.</summary>
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> CreateTokenAsync(
         CreateTokenRequest request,
+        HttpContext context,
         IUserStore users,
+        IRefreshTokenStore refreshTokens,
         IPasswordHasher<UserCredentials> hasher,
         AccessTokenIssuer issuer,
+        IOptions<IdentityOptions> options,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -33,9 +42,64 @@ public static class TokensApi
         {
             return IdentityProblems.BadCredentials();
         }
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await users.UpdatePasswordHashAsync(credentials.User.Id, hasher.HashPassword(credentials, request.Password!), cancellationToken);
+        }
 
-        var token = issuer.Issue(credentials.User);
-        var expiresIn = (int)Math.Floor((token.ExpiresAt - time.GetUtcNow()).TotalSeconds);
-        return TypedResults.Ok(new TokenResponse(token.Token, expiresIn));
+        var familyId = Guid.CreateVersion7().ToString("N");
+        var (refreshToken, refreshHash) = RefreshTokenSecret.Create();
+        var refreshExpiresAt = time.GetUtcNow() + options.Value.RefreshTokenLifetime;
+        await refreshTokens.CreateAsync(refreshHash, credentials.User.Id, familyId, refreshExpiresAt, cancellationToken);
+        RefreshTokenCookie.Set(context.Response, refreshToken, refreshExpiresAt);
+        return TypedResults.Ok(CreateResponse(issuer.Issue(credentials.User, familyId), time));
     }
+
+    /// <summary>Trades the cookie's refresh token for the next one and a new access token; a reused token ends the session.</summary>
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshTokenAsync(
+        HttpContext context,
+        IUserStore users,
+        IRefreshTokenStore refreshTokens,
+        AccessTokenIssuer issuer,
+        IOptions<IdentityOptions> options,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (RefreshTokenSecret.HashOf(RefreshTokenCookie.Read(context.Request)) is not { } presented)
+        {
+            RefreshTokenCookie.Clear(context.Response);
+            return IdentityProblems.InvalidRefreshToken();
+        }
+
+        var (nextToken, nextHash) = RefreshTokenSecret.Create();
+        var nextExpiresAt = time.GetUtcNow() + options.Value.RefreshTokenLifetime;
+        var result = await refreshTokens.RotateAsync(presented, nextHash, nextExpiresAt, cancellationToken);
+        var user = result.Outcome == RefreshOutcome.Rotated ? await users.FindByIdAsync(result.UserId, cancellationToken) : null;
+        if (user is null)
+        {
+            if (result.Outcome == RefreshOutcome.Rotated)
+            {
+                await refreshTokens.RevokeFamilyAsync(nextHash, cancellationToken);
+            }
+            RefreshTokenCookie.Clear(context.Response);
+            return result.Outcome == RefreshOutcome.Reused ? IdentityProblems.RefreshTokenReused() : IdentityProblems.InvalidRefreshToken();
+        }
+
+        RefreshTokenCookie.Set(context.Response, nextToken, nextExpiresAt);
+        return TypedResults.Ok(CreateResponse(issuer.Issue(user, result.FamilyId), time));
+    }
+
+    /// <summary>Logout: ends the cookie's session (its whole family) and clears the cookie; idempotent.</summary>
+    public static async Task<NoContent> RevokeTokenAsync(HttpContext context, IRefreshTokenStore refreshTokens, CancellationToken cancellationToken)
+    {
+        if (RefreshTokenSecret.HashOf(RefreshTokenCookie.Read(context.Request)) is { } presented)
+        {
+            await refreshTokens.RevokeFamilyAsync(presented, cancellationToken);
+        }
+        RefreshTokenCookie.Clear(context.Response);
+        return TypedResults.NoContent();
+    }
+
+    private static TokenResponse CreateResponse(AccessToken token, TimeProvider time) =>
+        new(token.Token, (int)Math.Floor((token.ExpiresAt - time.GetUtcNow()).TotalSeconds));
 }

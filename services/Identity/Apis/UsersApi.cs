@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Chat.Identity.Tokens;
 using Chat.Identity.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -9,11 +11,18 @@ public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/identity/users").WithTags("Users");
-        group.MapPost("/", CreateUserAsync).AllowAnonymous();
-        group.MapGet("/me", GetMeAsync).RequireAuthorization();
-        group.MapGet("/{id:long}", GetUserAsync).RequireAuthorization();
-        group.MapGet("/", SearchUsersAsync).RequireAuthorization();
+        var group = routes.MapGroup("/api/identity/users").WithTags("Users").RequireAuthorization();
+        group.MapPost("/", CreateUserAsync)
+            .AllowAnonymous()
+            .RequireRateLimiting(CredentialRateLimits.SignUp)
+            .RequireUsernameRateLimit(CredentialRateLimits.SignUp);
+        group.MapGet("/me", GetMeAsync);
+        group.MapPatch("/me", UpdateMeAsync);
+        group.MapPut("/me/password", ChangePasswordAsync)
+            .RequireRateLimiting(CredentialRateLimits.Login)
+            .RequireUsernameRateLimit(CredentialRateLimits.Login);
+        group.MapGet("/{id:long}", GetUserAsync);
+        group.MapGet("/", SearchUsersAsync);
         return group;
     }
 
@@ -23,7 +32,7 @@ public static class UsersApi
         var errors = AccountRules.Validate(request.Username, request.Password, request.DisplayName);
         if (errors.Count > 0)
         {
-            return IdentityProblems.Invalid(errors);
+            return IdentityProblems.InvalidAccount(errors);
         }
 
         var username = request.Username!;
@@ -37,6 +46,45 @@ public static class UsersApi
 
     public static async Task<Results<Ok<User>, NotFound>> GetMeAsync(HttpContext context, IUserStore users, CancellationToken cancellationToken) =>
         await users.FindByIdAsync(context.User.GetUserId(), cancellationToken) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<User>, ValidationProblem, NotFound>> UpdateMeAsync(
+        UpdateUserRequest request, HttpContext context, IUserStore users, CancellationToken cancellationToken)
+    {
+        if (AccountRules.CheckDisplayName(request.DisplayName) is { } error)
+        {
+            return IdentityProblems.Invalid(new() { ["displayName"] = [error] });
+        }
+        return await users.UpdateDisplayNameAsync(context.User.GetUserId(), request.DisplayName!.Trim(), cancellationToken) is { } user
+            ? TypedResults.Ok(user)
+            : TypedResults.NotFound();
+    }
+
+    /// <summary>Changes the password and ends every other session; the caller's own session (its <c>sid</c>) stays.</summary>
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult, NotFound>> ChangePasswordAsync(
+        ChangePasswordRequest request,
+        HttpContext context,
+        IUserStore users,
+        IRefreshTokenStore refreshTokens,
+        IPasswordHasher<UserCredentials> hasher,
+        CancellationToken cancellationToken)
+    {
+        if (await users.FindCredentialsByIdAsync(context.User.GetUserId(), cancellationToken) is not { } credentials)
+        {
+            return TypedResults.NotFound();
+        }
+        if (hasher.VerifyHashedPassword(credentials, credentials.PasswordHash, request.CurrentPassword ?? string.Empty) == PasswordVerificationResult.Failed)
+        {
+            return IdentityProblems.WrongPassword();
+        }
+        if (AccountRules.CheckPassword(request.NewPassword, credentials.User.Username) is { } error)
+        {
+            return IdentityProblems.WeakPassword(new() { ["newPassword"] = [error] });
+        }
+
+        await users.UpdatePasswordHashAsync(credentials.User.Id, hasher.HashPassword(credentials, request.NewPassword!), cancellationToken);
+        await refreshTokens.RevokeUserAsync(credentials.User.Id, context.User.FindFirstValue(ChatClaims.SessionId), cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     public static async Task<Results<Ok<User>, NotFound>> GetUserAsync(long id, IUserStore users, CancellationToken cancellationToken) =>
         await users.FindByIdAsync(id, cancellationToken) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound();

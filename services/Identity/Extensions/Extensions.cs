@@ -3,6 +3,7 @@ using Chat.Identity.Tokens;
 using Chat.Identity.Users;
 using Chat.Sqlite;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,20 +17,26 @@ internal static class Extensions
         builder.Services.AddOptions<IdentityOptions>()
             .BindConfiguration(IdentityOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(options => options.SigningKeyLifetime > options.AccessTokenLifetime,
+                "Identity:SigningKeyLifetime must exceed Identity:AccessTokenLifetime, or a rotation could outlive live tokens.")
             .ValidateOnStart();
+        builder.Services.AddCredentialRateLimits();
+
+        // Behind the gateway the client address arrives in X-Forwarded-For; only loopback proxies are trusted (the defaults).
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded => forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<UserCredentials>, PasswordHasher<UserCredentials>>();
-        builder.Services.AddSingleton<IUserStore>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<IdentityOptions>>().Value;
-            return new SqliteUserStore(new SqliteDatabase(Path.Combine(options.DataDirectory, "identity.db")), sp.GetRequiredService<TimeProvider>());
-        });
+        builder.Services.AddSingleton(sp =>
+            new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DataDirectory, "identity.db")));
+        builder.Services.AddSingleton<IUserStore, SqliteUserStore>();
+        builder.Services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         builder.Services.AddSingleton<SigningKeyRing>(sp =>
             SigningKeyRing.LoadOrCreate(
                 Path.Combine(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DataDirectory, "signing-keys"),
                 sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<AccessTokenIssuer>();
+        builder.Services.AddHostedService<SigningKeyRotation>();
 
         // Identity validates its own tokens from its key ring rather than fetching its own JWKS over HTTP.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

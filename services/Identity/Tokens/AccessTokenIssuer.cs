@@ -17,7 +17,8 @@ public sealed class AccessTokenIssuer(
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public AccessToken Issue(User user)
+    /// <param name="sessionId">The refresh-token family this token belongs to.</param>
+    public AccessToken Issue(User user, string sessionId)
     {
         var now = time.GetUtcNow();
         var expires = now + identityOptions.Value.AccessTokenLifetime;
@@ -32,6 +33,7 @@ public sealed class AccessTokenIssuer(
             [
                 new Claim(ChatClaims.UserId, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim(ChatClaims.UserName, user.Username),
+                new Claim(ChatClaims.SessionId, sessionId),
             ]),
             SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.EcdsaSha256),
         });

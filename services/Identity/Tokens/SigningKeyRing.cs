@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
@@ -10,9 +11,11 @@ namespace Chat.Identity.Tokens;
 public sealed class SigningKeyRing
 {
     private const int PublishedKeyCount = 2;
+    private const string KeyIdTimeFormat = "yyyyMMddHHmmssfff";
 
     private readonly string _directory;
     private readonly TimeProvider _time;
+    private readonly Lock _rotation = new();
     private volatile IReadOnlyList<ECDsaSecurityKey> _keys;
 
     private SigningKeyRing(string directory, TimeProvider time, IReadOnlyList<ECDsaSecurityKey> keys)
@@ -25,6 +28,9 @@ public sealed class SigningKeyRing
     public ECDsaSecurityKey Current => _keys[0];
 
     public IReadOnlyList<SecurityKey> ValidationKeys => _keys;
+
+    /// <summary>When the signing key was created: the key id starts with its creation time.</summary>
+    public DateTimeOffset CurrentCreatedAt => CreatedAt(_keys[0].KeyId);
 
     public static SigningKeyRing LoadOrCreate(string directory, TimeProvider time)
     {
@@ -40,8 +46,32 @@ public sealed class SigningKeyRing
     /// <summary>Creates a new signing key; the previous one stays published for validation.</summary>
     public void Rotate()
     {
+        lock (_rotation)
+        {
+            CreateKey();
+        }
+    }
+
+    /// <summary>Rotates when the signing key is at least <paramref name="lifetime"/> old; returns whether it did.</summary>
+    public bool RotateIfOlderThan(TimeSpan lifetime)
+    {
+        lock (_rotation)
+        {
+            // Another Identity process sharing the directory may have rotated already.
+            _keys = LoadNewest(_directory);
+            if (_keys.Count > 0 && _time.GetUtcNow() - CurrentCreatedAt < lifetime)
+            {
+                return false;
+            }
+            CreateKey();
+            return true;
+        }
+    }
+
+    private void CreateKey()
+    {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var keyId = $"{_time.GetUtcNow():yyyyMMddHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var keyId = $"{_time.GetUtcNow().UtcDateTime.ToString(KeyIdTimeFormat, CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var path = Path.Combine(_directory, keyId + ".pem");
         using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         using (var writer = new StreamWriter(file))
@@ -67,6 +97,9 @@ public sealed class SigningKeyRing
         }
         return set;
     }
+
+    private static DateTimeOffset CreatedAt(string keyId) =>
+        DateTimeOffset.ParseExact(keyId[..KeyIdTimeFormat.Length], KeyIdTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private static List<ECDsaSecurityKey> LoadNewest(string directory) =>
         Directory.EnumerateFiles(directory, "*.pem")

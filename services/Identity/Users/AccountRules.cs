@@ -28,22 +28,38 @@ public static partial class AccountRules
         {
             errors["username"] = ["A username is 3 to 32 letters, digits, '_', '.' or '-'."];
         }
-        if (password is null || password.Length < MinPasswordLength)
+        if (CheckPassword(password, username) is { } passwordError)
         {
-            errors["password"] = [$"A password has at least {MinPasswordLength} characters."];
+            errors["password"] = [passwordError];
         }
-        else if (password.Length > MaxPasswordLength)
+        if (displayName is not null && CheckDisplayName(displayName) is { } displayNameError)
         {
-            errors["password"] = [$"A password has at most {MaxPasswordLength} characters."];
-        }
-        else if (CommonPasswords.Contains(password) || (username is not null && password.Contains(username, StringComparison.OrdinalIgnoreCase)))
-        {
-            errors["password"] = ["That password is too easy to guess."];
-        }
-        if (displayName is not null && (displayName.Trim().Length == 0 || displayName.Length > MaxDisplayNameLength))
-        {
-            errors["displayName"] = [$"A display name is 1 to {MaxDisplayNameLength} characters."];
+            errors["displayName"] = [displayNameError];
         }
         return errors;
     }
+
+    /// <summary>Why the password is not acceptable for this username, or null when it is.</summary>
+    public static string? CheckPassword(string? password, string? username)
+    {
+        if (password is null || password.Length < MinPasswordLength)
+        {
+            return $"A password has at least {MinPasswordLength} characters.";
+        }
+        if (password.Length > MaxPasswordLength)
+        {
+            return $"A password has at most {MaxPasswordLength} characters.";
+        }
+        if (CommonPasswords.Contains(password) || (!string.IsNullOrEmpty(username) && password.Contains(username, StringComparison.OrdinalIgnoreCase)))
+        {
+            return "That password is too easy to guess.";
+        }
+        return null;
+    }
+
+    /// <summary>Why the display name is not acceptable, or null when it is.</summary>
+    public static string? CheckDisplayName(string? displayName) =>
+        displayName is null || displayName.Trim().Length == 0 || displayName.Length > MaxDisplayNameLength
+            ? $"A display name is 1 to {MaxDisplayNameLength} characters."
+            : null;
 }

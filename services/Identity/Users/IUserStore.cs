@@ -10,6 +10,14 @@ public interface IUserStore
 
     Task<UserCredentials?> FindCredentialsAsync(string username, CancellationToken cancellationToken);
 
+    Task<UserCredentials?> FindCredentialsByIdAsync(long id, CancellationToken cancellationToken);
+
     /// <summary>Users whose username or display name starts with the prefix (any case), by id, after <paramref name="afterId"/>.</summary>
     Task<IReadOnlyList<User>> SearchAsync(string prefix, long afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Returns the updated user, or null when there is no such user.</summary>
+    Task<User?> UpdateDisplayNameAsync(long id, string displayName, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when there is no such user.</summary>
+    Task<bool> UpdatePasswordHashAsync(long id, string passwordHash, CancellationToken cancellationToken);
 }

@@ -70,6 +70,36 @@ public sealed class SqliteUserStore : IUserStore
         return await reader.ReadAsync(cancellationToken) ? new UserCredentials(ReadUser(reader), reader.GetString(3)) : null;
     }
 
+    public async Task<UserCredentials?> FindCredentialsByIdAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+                "SELECT id, username, display_name, password_hash FROM users WHERE id = @id")
+            .With("@id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new UserCredentials(ReadUser(reader), reader.GetString(3)) : null;
+    }
+
+    public async Task<User?> UpdateDisplayNameAsync(long id, string displayName, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+                "UPDATE users SET display_name = @displayName WHERE id = @id RETURNING id, username, display_name")
+            .With("@id", id)
+            .With("@displayName", displayName);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader) : null;
+    }
+
+    public async Task<bool> UpdatePasswordHashAsync(long id, string passwordHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("UPDATE users SET password_hash = @hash WHERE id = @id")
+            .With("@id", id)
+            .With("@hash", passwordHash);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     public async Task<IReadOnlyList<User>> SearchAsync(string prefix, long afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);

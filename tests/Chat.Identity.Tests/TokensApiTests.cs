@@ -1,0 +1,223 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chat.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Net.Http.Headers;
+
+namespace Chat.Identity.Tests;
+
+public sealed class TokensApiTests : IDisposable
+{
+    private const string Problems = "https://chat.example/problems/";
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly IdentityFactory _identity;
+    private readonly HttpClient _client;
+
+    public TokensApiTests()
+    {
+        _identity = new IdentityFactory(new ServiceRouter()) { TestServices = services => services.AddSingleton<TimeProvider>(_time) };
+        _client = _identity.CreateBrowserlessClient();
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _identity.Dispose();
+    }
+
+    [Fact]
+    public async Task LoginSetsTheRefreshCookieHttpOnlySecureStrictAndScopedToTheTokenEndpoints()
+    {
+        var username = await SignUpAsync();
+
+        using var login = await _client.LogInAsync(username);
+
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var cookie = login.RefreshCookie();
+        Assert.NotNull(cookie);
+        Assert.True(cookie.HttpOnly);
+        Assert.True(cookie.Secure);
+        Assert.Equal(SameSiteMode.Strict, cookie.SameSite);
+        Assert.Equal("/api/identity/tokens", cookie.Path.ToString());
+        Assert.Equal(_time.GetUtcNow().AddDays(30), cookie.Expires);
+        Assert.Equal(43, cookie.Value.Length); // 256 bits, base64url without padding
+    }
+
+    [Fact]
+    public async Task LoginAnswersTheAccessTokenAndItsLifetimeInSeconds()
+    {
+        var username = await SignUpAsync();
+
+        using var login = await _client.LogInAsync(username);
+
+        var body = await login.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(15 * 60, body.GetProperty("expiresIn").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetMeAsync(body.GetProperty("accessToken").GetString()!)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAccessTokenIsRejectedAsExpiredOnceItsLifetimeHasPassed()
+    {
+        var username = await SignUpAsync();
+        using var login = await _client.LogInAsync(username);
+        var accessToken = await login.AccessTokenAsync();
+
+        _time.Advance(TimeSpan.FromMinutes(14));
+        using var stillValid = await _client.GetMeAsync(accessToken);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        using var expired = await _client.GetMeAsync(accessToken);
+
+        Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Equal(Problems + "token-expired", await expired.ProblemTypeAsync());
+        Assert.Contains("invalid_token", expired.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task AGarbledAccessTokenIsRejectedAsInvalidAndNoTokenAsMissing()
+    {
+        using var garbled = await _client.GetMeAsync("not.a.token");
+        using var missing = await _client.GetAsync("/api/identity/users/me");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, garbled.StatusCode);
+        Assert.Equal(Problems + "invalid-token", await garbled.ProblemTypeAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal(Problems + "authentication-required", await missing.ProblemTypeAsync());
+    }
+
+    [Fact]
+    public async Task RefreshRotatesTheCookieAndAnswersAFreshAccessTokenForTheSameUser()
+    {
+        var username = await SignUpAsync();
+        using var login = await _client.LogInAsync(username);
+        var first = login.RefreshToken();
+        _time.Advance(TimeSpan.FromMinutes(20));
+
+        using var refreshed = await _client.RefreshAsync(first);
+
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var second = refreshed.RefreshToken();
+        Assert.NotEqual(first, second);
+        var cookie = refreshed.RefreshCookie()!;
+        Assert.True(cookie.HttpOnly && cookie.Secure && cookie.SameSite == SameSiteMode.Strict);
+        Assert.Equal(_time.GetUtcNow().AddDays(30), cookie.Expires);
+        using var me = await _client.GetMeAsync(await refreshed.AccessTokenAsync());
+        Assert.Equal(username, (await me.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("username").GetString());
+        using var next = await _client.RefreshAsync(second);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReusingARotatedRefreshTokenRevokesTheWholeFamily()
+    {
+        var username = await SignUpAsync();
+        using var login = await _client.LogInAsync(username);
+        var stolen = login.RefreshToken();
+        using var legitimate = await _client.RefreshAsync(stolen);
+        var current = legitimate.RefreshToken();
+
+        using var reuse = await _client.RefreshAsync(stolen);
+        using var afterReuse = await _client.RefreshAsync(current);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, reuse.StatusCode);
+        Assert.Equal(Problems + "refresh-token-reused", await reuse.ProblemTypeAsync());
+        Assert.True(reuse.RefreshCookie()!.Expires < _time.GetUtcNow(), "The reused cookie is cleared.");
+        Assert.Equal(HttpStatusCode.Unauthorized, afterReuse.StatusCode);
+        Assert.Equal(Problems + "invalid-refresh-token", await afterReuse.ProblemTypeAsync());
+    }
+
+    [Fact]
+    public async Task ReuseDetectionEndsOnlyTheFamilyOfTheReusedToken()
+    {
+        var username = await SignUpAsync();
+        using var phone = await _client.LogInAsync(username);
+        using var laptop = await _client.LogInAsync(username);
+        var stolen = phone.RefreshToken();
+        using var rotated = await _client.RefreshAsync(stolen);
+
+        using var reuse = await _client.RefreshAsync(stolen);
+        using var laptopRefresh = await _client.RefreshAsync(laptop.RefreshToken());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, reuse.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, laptopRefresh.StatusCode);
+    }
+
+    [Fact]
+    public async Task LogoutRevokesTheSessionAndClearsTheCookie()
+    {
+        var username = await SignUpAsync();
+        using var login = await _client.LogInAsync(username);
+        using var rotated = await _client.RefreshAsync(login.RefreshToken());
+        var current = rotated.RefreshToken();
+
+        using var logout = await _client.LogOutAsync(current);
+        using var refreshAfterLogout = await _client.RefreshAsync(current);
+
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        var cleared = logout.RefreshCookie()!;
+        Assert.Equal(string.Empty, cleared.Value.ToString());
+        Assert.Equal("/api/identity/tokens", cleared.Path.ToString());
+        Assert.True(cleared.Expires < _time.GetUtcNow());
+        Assert.Equal(HttpStatusCode.Unauthorized, refreshAfterLogout.StatusCode);
+        Assert.Equal(Problems + "invalid-refresh-token", await refreshAfterLogout.ProblemTypeAsync());
+    }
+
+    [Fact]
+    public async Task LogoutWithoutACookieStillSucceeds()
+    {
+        using var logout = await _client.LogOutAsync(null);
+
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("garbage")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task RefreshWithoutAKnownTokenIsUnauthorized(string? refreshToken)
+    {
+        using var response = await _client.RefreshAsync(refreshToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(Problems + "invalid-refresh-token", await response.ProblemTypeAsync());
+    }
+
+    [Fact]
+    public async Task ARefreshTokenUnusedForItsLifetimeExpires()
+    {
+        var username = await SignUpAsync();
+        using var login = await _client.LogInAsync(username);
+
+        _time.Advance(TimeSpan.FromDays(30));
+        using var response = await _client.RefreshAsync(login.RefreshToken());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(Problems + "invalid-refresh-token", await response.ProblemTypeAsync());
+    }
+
+    [Fact]
+    public async Task AccessTokensNameTheirSessionSoRefreshKeepsIt()
+    {
+        var username = await SignUpAsync();
+        using var login = await _client.LogInAsync(username);
+        using var refreshed = await _client.RefreshAsync(login.RefreshToken());
+
+        var loginSession = new JsonWebToken(await login.AccessTokenAsync()).GetClaim("sid").Value;
+        var refreshedSession = new JsonWebToken(await refreshed.AccessTokenAsync()).GetClaim("sid").Value;
+
+        Assert.False(string.IsNullOrEmpty(loginSession));
+        Assert.Equal(loginSession, refreshedSession);
+    }
+
+    private async Task<string> SignUpAsync()
+    {
+        var username = "u" + Guid.NewGuid().ToString("N")[..10];
+        using var response = await _client.SignUpAsync(username);
+        response.EnsureSuccessStatusCode();
+        return username;
+    }
+}
