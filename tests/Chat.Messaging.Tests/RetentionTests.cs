@@ -37,6 +37,9 @@ public sealed class RetentionTests(RetentionFixture fixture) : IClassFixture<Ret
             await fixture.SendAsync(a, conversationId, $"old {i}");
         }
         RetentionFixture.Clock.Advance(TimeSpan.FromDays(91));
+        // Messaging checks token lifetimes on its own clock, now 91 days on: the users log in again.
+        a = a with { AccessToken = fixture.Identity.CreateAccessToken(a.Id, RetentionFixture.Clock.GetUtcNow(), TimeSpan.FromMinutes(15)) };
+        b = b with { AccessToken = fixture.Identity.CreateAccessToken(b.Id, RetentionFixture.Clock.GetUtcNow(), TimeSpan.FromMinutes(15)) };
         var fresh = await fixture.SendAsync(b, conversationId, "fresh");
 
         await fixture.Messaging.Services.GetRequiredService<RetentionService>().SweepAsync(CancellationToken.None);
