@@ -119,14 +119,15 @@ export class ChatHub implements Transport {
   }
 
   /** Report "online" / "away"; remembered and re-sent after every reconnect. */
-  setPresence(status: 'online' | 'away'): void {
+  setPresence(status: 'online' | 'away', force = false): void {
+    if (status === this.presence && !force) return;
     this.presence = status;
     if (this.connected()) this.conn!.invoke('SetPresence', status).catch(() => undefined);
   }
 
   private async afterConnect(): Promise<void> {
     this.setStatus('connected');
-    this.setPresence(this.presence);
+    this.setPresence(this.presence, true);
     try {
       await store.catchUp();
     } finally {

@@ -107,6 +107,7 @@ async function enterChat(me: User): Promise<void> {
   updateTitle();
   updateNotifyButton();
   hub.start();
+  updatePresence();
   try {
     await store.refreshConversations();
     restoreOpenConversation();
@@ -194,6 +195,7 @@ function updatePresence(): void {
 }
 
 function activity(): void {
+  if (!store.viewing) store.setViewing(viewingNow());
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
     idle = true;
@@ -244,7 +246,7 @@ notifyBtn.addEventListener('click', () => {
 
 store.onIncoming = (cs, msg) => {
   const sender = store.userName(msg.senderId);
-  const body = msg.deletedAt ? '' : msg.text || (msg.media?.length ? '📎 Attachment' : '');
+  const body = msg.deletedAt ? '' : msg.text || (msg.media?.length ? 'Sent an attachment' : '');
   const where = cs.conv.kind === 'group' ? ` in ${store.title(cs)}` : '';
   announce(`${sender}${where}: ${body.slice(0, 200)}`);
   if (document.visibilityState === 'hidden' && notificationsSupported() && Notification.permission === 'granted') {

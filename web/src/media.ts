@@ -2,6 +2,7 @@
 
 import { api, type Id, type MediaInfo } from './api';
 import { h } from './dom';
+import { icon } from './icons';
 import { fileSize } from './format';
 
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
@@ -77,7 +78,7 @@ export function mediaElement(id: Id, onSize: () => void): HTMLElement {
         const a = h(
           'a',
           { class: 'media-file', href: info.url, target: '_blank', rel: 'noopener noreferrer', download: name },
-          h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '📄'),
+          h('span', { class: 'file-icon', 'aria-hidden': 'true' }, icon('file', 24)),
           h('span', { class: 'file-text' }, h('span', { class: 'file-name' }, name), h('span', { class: 'file-size' }, fileSize(info.size))),
         );
         a.addEventListener('click', (e) => {

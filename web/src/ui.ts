@@ -4,6 +4,7 @@ import { api, errorText, hubErrorText, type Id, type MediaInfo, type Message, ty
 import { byId, clear, debounce, formatFullTime, formatTime, h } from './dom';
 import { dayKey, dayLabel, lastSeenText, linkify, systemText } from './format';
 import type { ConnectionStatus } from './hub';
+import { icon } from './icons';
 import { isImage, MAX_UPLOAD_BYTES, mediaElement, rememberMedia } from './media';
 import { keyOf, MAX_MESSAGE_LENGTH, store, type ConvState, type PendingMessage } from './store';
 
@@ -100,7 +101,7 @@ function preview(msg: Message): string {
   if (msg.kind === 'system') return systemText(msg, (id) => store.senderName(id));
   if (msg.deletedAt) return 'Message deleted';
   const media = msg.media?.length ?? 0;
-  const body = (msg.text || (media ? `📎 ${media === 1 ? 'Attachment' : `${media} attachments`}` : '')).slice(0, 120).replace(/\s+/g, ' ');
+  const body = (msg.text || (media ? media === 1 ? 'Attachment' : `${media} attachments` : '')).slice(0, 120).replace(/\s+/g, ' ');
   return store.isMe(msg.senderId) ? `You: ${body}` : body;
 }
 
@@ -292,6 +293,8 @@ let stickToBottom = false;
 const expanded = new Set<string>();
 let editing: { key: string; seq: number } | null = null;
 let newBelow = 0;
+/** The view follows new content (the user is at the bottom). Updated on user scrolls only. */
+let pinned = true;
 
 export function selectConversation(key: string | null): void {
   const prevKey = store.openKey;
@@ -359,6 +362,7 @@ function isNearBottom(): boolean {
 
 function scrollToBottom(): void {
   el.messages.scrollTop = el.messages.scrollHeight;
+  pinned = true;
   newBelow = 0;
   updateJump();
 }
@@ -370,7 +374,7 @@ function updateJump(): void {
 }
 
 function onMediaSize(): void {
-  if (isNearBottom() || stickToBottom) scrollToBottom();
+  if (pinned) scrollToBottom();
 }
 
 function textBlock(key: string, text: string): (HTMLElement | null)[] {
@@ -428,9 +432,9 @@ function fillBubble(node: HTMLElement, b: Bubble, own: boolean, continued: boole
 }
 
 function actions(cs: ConvState, msg: Message): HTMLElement {
-  const edit = h('button', { type: 'button', class: 'edit-message', 'aria-label': 'Edit message', title: 'Edit' }, '✎');
+  const edit = h('button', { type: 'button', class: 'edit-message', 'aria-label': 'Edit message', title: 'Edit' }, icon('edit', 15));
   edit.addEventListener('click', () => startEdit(cs, msg.seq));
-  const del = h('button', { type: 'button', class: 'delete-message', 'aria-label': 'Delete message', title: 'Delete' }, '🗑');
+  const del = h('button', { type: 'button', class: 'delete-message', 'aria-label': 'Delete message', title: 'Delete' }, icon('trash', 15));
   del.addEventListener('click', () => void deleteMessage(cs, msg.seq));
   return h('div', { class: 'message-actions' }, edit, del);
 }
@@ -546,7 +550,7 @@ export function renderMessages(key: string): void {
     stickToBottom = true;
   }
 
-  const atBottom = stickToBottom || isNearBottom();
+  const atBottom = stickToBottom || pinned;
   // Anchor: the first row visible now; it stays put whatever gets added above it.
   let anchor: HTMLElement | null = null;
   let anchorTop = 0;
@@ -715,7 +719,7 @@ function renderAttachment(a: Attachment): void {
   remove.addEventListener('click', () => removeAttachment(a));
   a.node.dataset.state = a.state;
   a.node.replaceChildren(
-    a.preview ? h('img', { class: 'attachment-thumb', src: a.preview, alt: '' }) : h('span', { class: 'attachment-icon', 'aria-hidden': 'true' }, '📄'),
+    a.preview ? h('img', { class: 'attachment-thumb', src: a.preview, alt: '' }) : h('span', { class: 'attachment-icon', 'aria-hidden': 'true' }, icon('file', 22)),
     h('span', { class: 'attachment-body' },
       h('span', { class: 'attachment-name' }, a.file.name),
       a.state === 'uploading'
@@ -966,7 +970,8 @@ export function initChatUi(): void {
   });
 
   el.messages.addEventListener('scroll', () => {
-    if (isNearBottom()) newBelow = 0;
+    pinned = isNearBottom();
+    if (pinned) newBelow = 0;
     updateJump();
     if (el.messages.scrollTop > 200) return;
     const cs = store.get(store.openKey);
