@@ -168,6 +168,8 @@ let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 let refreshing: Promise<boolean> | null = null;
 let unauthorizedHandler: (() => void) | null = null;
 let refreshFn: () => Promise<TokenResponse | null> = async () => null;
+/** The last refresh was refused by the server (no or revoked cookie), as opposed to a network failure. */
+let refreshDenied = false;
 
 function scheduleRefresh(): void {
   if (refreshTimer) clearTimeout(refreshTimer);
@@ -204,13 +206,17 @@ export const session = {
     if (!refreshing) {
       refreshing = refreshFn()
         .then((t) => {
+          refreshDenied = !(t && t.accessToken);
           if (t && t.accessToken) {
             session.set(t);
             return true;
           }
           return false;
         })
-        .catch(() => false)
+        .catch(() => {
+          refreshDenied = false;
+          return false;
+        })
         .finally(() => {
           refreshing = null;
         });
@@ -219,6 +225,14 @@ export const session = {
   },
   onUnauthorized(handler: () => void): void {
     unauthorizedHandler = handler;
+  },
+  /** After a failed hub connect: get a new token; if the server refused the session, sign out. */
+  async recover(): Promise<void> {
+    if (!accessToken) return;
+    if (!(await session.refresh()) && refreshDenied) {
+      session.clear();
+      unauthorizedHandler?.();
+    }
   },
 };
 
@@ -402,6 +416,7 @@ export const api = {
   /** New access token from the refresh cookie; null when there is no (valid) session. */
   async refresh(): Promise<TokenResponse | null> {
     const res = await send('POST', '/api/identity/tokens/refresh', undefined, false);
+    if (res.status >= 500) throw new ApiError(res.status, 'Server unavailable.', null);
     if (!res.ok) return null;
     const data = (await parse(res)) as TokenResponse | null;
     return data && data.accessToken ? data : null;

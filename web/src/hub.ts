@@ -57,7 +57,8 @@ export class ChatHub implements Transport {
         transport: HttpTransportType.WebSockets,
       })
       .withAutomaticReconnect({
-        nextRetryDelayInMilliseconds: (ctx) => RETRY_DELAYS[ctx.previousRetryCount] ?? MAX_DELAY,
+        // After a few quick tries, hand over to our own loop (which also refreshes the token).
+        nextRetryDelayInMilliseconds: (ctx) => RETRY_DELAYS[ctx.previousRetryCount] ?? null,
       })
       .configureLogging(LogLevel.Warning)
       .build();
@@ -86,7 +87,9 @@ export class ChatHub implements Transport {
     conn.onclose(() => {
       if (conn !== this.conn || !this.active) return;
       this.setStatus('disconnected');
-      this.scheduleRestart();
+      void session.recover().then(() => {
+        if (conn === this.conn && this.active) this.scheduleRestart();
+      });
     });
 
     void this.connect(conn);
@@ -103,6 +106,9 @@ export class ChatHub implements Transport {
     } catch {
       if (conn !== this.conn || !this.active) return;
       this.setStatus('disconnected');
+      // A refused connection is often an expired token: refresh before the next attempt.
+      await session.recover();
+      if (conn !== this.conn || !this.active) return;
       this.scheduleRestart();
     }
   }

@@ -556,7 +556,8 @@ export function renderMessages(key: string): void {
   let anchorTop = 0;
   if (!atBottom) {
     const top = box.getBoundingClientRect().top;
-    for (const node of rows.values()) {
+    for (const [k, node] of rows) {
+      if (k.startsWith('d:')) continue; // day separators move when older messages of the same day arrive
       const r = node.getBoundingClientRect();
       if (r.bottom > top && (!anchor || r.top < anchorTop)) {
         anchor = node;
@@ -627,7 +628,10 @@ export function renderMessages(key: string): void {
         Date.parse(m.createdAt ?? '') - Date.parse(prev.createdAt ?? '') < GROUP_GAP_MS;
       const isEditing = !!editing && editing.key === key && editing.seq === m.seq && !m.deletedAt;
       const label = m.seq === lastOwnSeq ? readLabel(cs, m.seq) : '';
-      const sig = `${m.version ?? ''}|${m.text.length}|${m.text.slice(0, 40)}|${m.editedAt ?? ''}|${m.deletedAt ?? ''}|${continued}|${isEditing}|${label}|${store.senderName(m.senderId)}`;
+      // While editing, the row is left alone so the text being typed is never replaced.
+      const sig = isEditing
+        ? 'editing'
+        : `${m.version ?? ''}|${m.text.length}|${m.text.slice(0, 40)}|${m.editedAt ?? ''}|${m.deletedAt ?? ''}|${continued}|${label}|${store.senderName(m.senderId)}`;
       if (sigs.get(rk) !== sig) {
         const extra: (HTMLElement | null)[] = [];
         if (label) extra.push(h('div', { class: 'read-state', 'data-seen-count': String(store.seenBy(cs, m.seq)) }, label));
