@@ -46,9 +46,15 @@ export interface User {
 
 export interface Member {
   userId: Id;
-  username?: string | null;
-  displayName?: string | null;
+  lastReadSeq?: number | null;
   [key: string]: unknown;
+}
+
+export interface SystemInfo {
+  event: string;
+  actorId: Id;
+  userIds: Id[];
+  title?: string | null;
 }
 
 export interface Message {
@@ -56,21 +62,47 @@ export interface Message {
   seq: number;
   senderId: Id;
   clientMessageId?: string | null;
+  kind?: 'text' | 'system' | string;
   text: string;
-  media?: unknown;
+  media?: Id[];
+  system?: SystemInfo | null;
   createdAt?: string | null;
+  editedAt?: string | null;
+  deletedAt?: string | null;
+  version?: number;
 }
 
 export interface Conversation {
   id: Id;
   kind: 'direct' | 'group' | string;
   title?: string | null;
+  ownerId?: Id | null;
   members: Member[];
   lastSeq: number;
   lastReadSeq?: number | null;
   unreadCount?: number | null;
   lastMessage?: Message | null;
+  createdAt?: string | null;
+  version?: number;
   [key: string]: unknown;
+}
+
+export interface PresenceInfo {
+  userId: Id;
+  status: string;
+  lastSeen?: string | null;
+}
+
+export interface MediaInfo {
+  id: Id;
+  conversationId?: Id;
+  contentType: string;
+  size: number;
+  fileName?: string | null;
+  width?: number | null;
+  height?: number | null;
+  url: string;
+  thumbnailUrl?: string | null;
 }
 
 export interface TokenResponse {
@@ -88,6 +120,7 @@ interface ProblemDetails {
 
 export class ApiError extends Error {
   readonly status: number;
+  retryAfter?: number;
   readonly problem: ProblemDetails | null;
   constructor(status: number, message: string, problem: ProblemDetails | null) {
     super(message);
@@ -127,69 +160,90 @@ function problemMessage(status: number, problem: ProblemDetails | null, fallback
   return fallback || `Request failed (HTTP ${status}).`;
 }
 
-// ---- session (per tab: sessionStorage) ----
-
-const TOKEN_KEY = 'chat.accessToken';
-const EXPIRES_KEY = 'chat.expiresAt';
+// ---- session: access token in memory only; the HttpOnly refresh cookie keeps it across reloads ----
 
 let accessToken: string | null = null;
+let expiresAt = 0;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+let refreshing: Promise<boolean> | null = null;
 let unauthorizedHandler: (() => void) | null = null;
+let refreshFn: () => Promise<TokenResponse | null> = async () => null;
+/** The last refresh was refused by the server (no or revoked cookie), as opposed to a network failure. */
+let refreshDenied = false;
+
+function scheduleRefresh(): void {
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+  if (!accessToken || !expiresAt) return;
+  // Refresh a minute before expiry (or at 80% of a short lifetime).
+  const lifetime = expiresAt - Date.now();
+  const delay = Math.max(1000, Math.min(lifetime - 60_000, lifetime * 0.8));
+  refreshTimer = setTimeout(() => void session.refresh(), delay);
+}
 
 export const session = {
-  load(): string | null {
-    try {
-      const token = sessionStorage.getItem(TOKEN_KEY);
-      const expiresAt = Number(sessionStorage.getItem(EXPIRES_KEY) || '0');
-      if (token && (!expiresAt || expiresAt > Date.now())) {
-        accessToken = token;
-        return token;
-      }
-    } catch {
-      /* storage unavailable */
-    }
-    session.clear();
-    return null;
-  },
   set(token: TokenResponse): void {
     accessToken = token.accessToken;
-    try {
-      sessionStorage.setItem(TOKEN_KEY, token.accessToken);
-      if (token.expiresIn && token.expiresIn > 0) {
-        sessionStorage.setItem(EXPIRES_KEY, String(Date.now() + token.expiresIn * 1000));
-      } else {
-        sessionStorage.removeItem(EXPIRES_KEY);
-      }
-    } catch {
-      /* storage unavailable: keep in memory only */
-    }
+    expiresAt = token.expiresIn && token.expiresIn > 0 ? Date.now() + token.expiresIn * 1000 : 0;
+    scheduleRefresh();
   },
   clear(): void {
     accessToken = null;
-    try {
-      sessionStorage.removeItem(TOKEN_KEY);
-      sessionStorage.removeItem(EXPIRES_KEY);
-    } catch {
-      /* ignore */
-    }
+    expiresAt = 0;
+    if (refreshTimer) clearTimeout(refreshTimer);
+    refreshTimer = null;
   },
   token(): string | null {
     return accessToken;
   },
+  /** A token valid for at least 30 more seconds (refreshing first if needed); '' when signed out. */
+  async fresh(): Promise<string> {
+    if (accessToken && expiresAt && expiresAt - Date.now() < 30_000) await session.refresh();
+    return accessToken ?? '';
+  },
+  /** Exchange the refresh cookie for a new access token. One request at a time; false on failure. */
+  refresh(): Promise<boolean> {
+    if (!refreshing) {
+      refreshing = refreshFn()
+        .then((t) => {
+          refreshDenied = !(t && t.accessToken);
+          if (t && t.accessToken) {
+            session.set(t);
+            return true;
+          }
+          return false;
+        })
+        .catch(() => {
+          refreshDenied = false;
+          return false;
+        })
+        .finally(() => {
+          refreshing = null;
+        });
+    }
+    return refreshing;
+  },
   onUnauthorized(handler: () => void): void {
     unauthorizedHandler = handler;
+  },
+  /** After a failed hub connect: get a new token; if the server refused the session, sign out. */
+  async recover(): Promise<void> {
+    if (!accessToken) return;
+    if (!(await session.refresh()) && refreshDenied) {
+      session.clear();
+      unauthorizedHandler?.();
+    }
   },
 };
 
 // ---- HTTP ----
 
-async function request<T>(method: string, url: string, body?: unknown, auth = true): Promise<T> {
+async function send(method: string, url: string, body: unknown, auth: boolean): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (auth && accessToken) headers.Authorization = `Bearer ${accessToken}`;
-
-  let res: Response;
   try {
-    res = await fetch(url, {
+    return await fetch(url, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -198,23 +252,52 @@ async function request<T>(method: string, url: string, body?: unknown, auth = tr
   } catch {
     throw new ApiError(0, 'Cannot reach the server.', null);
   }
+}
 
-  const text = await res.text();
-  let data: unknown = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
+export function retryAfterSeconds(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (Number.isFinite(n)) return Math.max(0, Math.ceil(n));
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : Math.max(0, Math.ceil((t - Date.now()) / 1000));
+}
+
+async function toError(res: Response, data: unknown): Promise<ApiError> {
+  const problem = data && typeof data === 'object' ? (data as ProblemDetails) : null;
+  const err = new ApiError(res.status, problemMessage(res.status, problem, res.statusText), problem);
+  if (res.status === 429) {
+    err.retryAfter = retryAfterSeconds(res.headers.get('Retry-After'));
+    if (!problem?.detail) {
+      err.message = err.retryAfter !== undefined
+        ? `Too many attempts. Try again in ${err.retryAfter} seconds.`
+        : 'Too many attempts. Try again later.';
     }
   }
+  return err;
+}
 
-  if (!res.ok) {
-    const problem = data && typeof data === 'object' ? (data as ProblemDetails) : null;
-    const err = new ApiError(res.status, problemMessage(res.status, problem, res.statusText), problem);
-    if (res.status === 401 && auth && accessToken && unauthorizedHandler) unauthorizedHandler();
-    throw err;
+async function parse(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
+}
+
+async function request<T>(method: string, url: string, body?: unknown, auth = true): Promise<T> {
+  let res = await send(method, url, body, auth);
+  if (res.status === 401 && auth && accessToken) {
+    // The access token expired under us: refresh once, then retry once.
+    if (await session.refresh()) res = await send(method, url, body, auth);
+    if (res.status === 401) {
+      session.clear();
+      unauthorizedHandler?.();
+    }
+  }
+  const data = await parse(res);
+  if (!res.ok) throw await toError(res, data);
   return data as T;
 }
 
@@ -262,7 +345,20 @@ function normMember(data: unknown): Member {
 export function normMessage(data: unknown): Message {
   const m = (isObj(data) ? data : {}) as Obj;
   const seq = typeof m.seq === 'number' ? m.seq : Number(m.seq);
-  return { ...m, conversationId: normId(m.conversationId), senderId: normId(m.senderId), seq } as Message;
+  const out = { ...m, conversationId: normId(m.conversationId), senderId: normId(m.senderId), seq } as Message;
+  out.text = typeof m.text === 'string' ? m.text : '';
+  out.media = Array.isArray(m.media) ? m.media.map((x) => normId(isObj(x) ? x.id : x)).filter(Boolean) : [];
+  if (isObj(m.system)) {
+    const sys = m.system;
+    out.system = {
+      event: String(sys.event ?? ''),
+      actorId: normId(sys.actorId),
+      userIds: Array.isArray(sys.userIds) ? sys.userIds.map(normId).filter(Boolean) : [],
+      title: typeof sys.title === 'string' ? sys.title : null,
+    };
+  } else out.system = null;
+  if (m.version !== undefined && m.version !== null) out.version = Number(m.version);
+  return out;
 }
 
 export function normConversation(data: unknown): Conversation {
@@ -276,8 +372,22 @@ export function normConversation(data: unknown): Conversation {
   } else {
     conv.lastMessage = null;
   }
+  conv.lastSeq = Number(c.lastSeq ?? 0) || 0;
   if (c.ownerId !== undefined && c.ownerId !== null) conv.ownerId = normId(c.ownerId);
+  if (c.version !== undefined && c.version !== null) conv.version = Number(c.version);
   return conv;
+}
+
+export function normMedia(data: unknown): MediaInfo {
+  const m = (isObj(data) ? data : {}) as Obj;
+  return {
+    ...m,
+    id: normId(m.id),
+    conversationId: normId(m.conversationId),
+    contentType: String(m.contentType ?? 'application/octet-stream'),
+    size: Number(m.size ?? 0),
+    url: String(m.url ?? ''),
+  } as MediaInfo;
 }
 
 /** Hub events (presence, read markers, typing): normalise their id fields. */
@@ -289,17 +399,40 @@ export function normEvent(data: Obj): Obj {
   return out;
 }
 
+const conv = (id: Id): string => `/api/conversations/${encodeURIComponent(id)}`;
+
 export const api = {
   async signUp(username: string, password: string, displayName?: string): Promise<User> {
     const body: Record<string, string> = { username, password };
     if (displayName) body.displayName = displayName;
     return normUser(await request<unknown>('POST', '/api/identity/users', body, false));
   },
-  login(username: string, password: string): Promise<TokenResponse> {
-    return request<TokenResponse>('POST', '/api/identity/tokens', { username, password }, false);
+  async login(username: string, password: string): Promise<TokenResponse> {
+    const t = await request<TokenResponse>('POST', '/api/identity/tokens', { username, password }, false);
+    if (!t || !t.accessToken) throw new Error('Login failed: no token received.');
+    session.set(t);
+    return t;
+  },
+  /** New access token from the refresh cookie; null when there is no (valid) session. */
+  async refresh(): Promise<TokenResponse | null> {
+    const res = await send('POST', '/api/identity/tokens/refresh', undefined, false);
+    if (res.status >= 500) throw new ApiError(res.status, 'Server unavailable.', null);
+    if (!res.ok) return null;
+    const data = (await parse(res)) as TokenResponse | null;
+    return data && data.accessToken ? data : null;
+  },
+  async logout(): Promise<void> {
+    try {
+      await send('DELETE', '/api/identity/tokens', undefined, true);
+    } finally {
+      session.clear();
+    }
   },
   async me(): Promise<User> {
     return normUser(await request<unknown>('GET', '/api/identity/users/me'));
+  },
+  async updateMe(displayName: string): Promise<User> {
+    return normUser(await request<unknown>('PATCH', '/api/identity/users/me', { displayName }));
   },
   async user(id: Id): Promise<User> {
     return normUser(await request<unknown>('GET', `/api/identity/users/${encodeURIComponent(id)}`));
@@ -311,6 +444,20 @@ export const api = {
   async openDirect(userId: Id): Promise<Conversation> {
     return normConversation(await request<unknown>('POST', '/api/conversations/direct', { userId: wireId(userId) }));
   },
+  async createGroup(title: string, memberIds: Id[]): Promise<Conversation> {
+    return normConversation(
+      await request<unknown>('POST', '/api/conversations/groups', { title, memberIds: memberIds.map(wireId) }),
+    );
+  },
+  async rename(id: Id, title: string): Promise<Conversation> {
+    return normConversation(await request<unknown>('PATCH', conv(id), { title }));
+  },
+  async addMember(id: Id, userId: Id): Promise<Conversation> {
+    return normConversation(await request<unknown>('POST', `${conv(id)}/members`, { userId: wireId(userId) }));
+  },
+  async removeMember(id: Id, userId: Id): Promise<void> {
+    await request<unknown>('DELETE', `${conv(id)}/members/${encodeURIComponent(userId)}`);
+  },
   async conversations(): Promise<Conversation[]> {
     const data = await request<unknown>('GET', '/api/conversations');
     return asArray<unknown>(data, 'conversations').map(normConversation).filter((c) => c.id !== '');
@@ -321,10 +468,7 @@ export const api = {
     if (opts.after !== undefined) params.set('after', String(opts.after));
     if (opts.limit !== undefined) params.set('limit', String(opts.limit));
     const qs = params.toString();
-    const data = await request<unknown>(
-      'GET',
-      `/api/conversations/${encodeURIComponent(conversationId)}/messages${qs ? `?${qs}` : ''}`,
-    );
+    const data = await request<unknown>('GET', `${conv(conversationId)}/messages${qs ? `?${qs}` : ''}`);
     return asMessages(data)
       .map((raw) => {
         const m = normMessage(raw);
@@ -334,4 +478,75 @@ export const api = {
       .filter((m) => Number.isFinite(m.seq))
       .sort((a, b) => a.seq - b.seq);
   },
+  async presence(userIds: Id[]): Promise<PresenceInfo[]> {
+    const out: PresenceInfo[] = [];
+    for (let i = 0; i < userIds.length; i += 200) {
+      const chunk = userIds.slice(i, i + 200).map((id) => encodeURIComponent(id)).join(',');
+      const data = await request<unknown>('GET', `/api/presence?userIds=${chunk}`);
+      for (const p of asArray<Obj>(data, 'presence')) {
+        out.push({ userId: normId(p.userId), status: String(p.status ?? 'offline'), lastSeen: (p.lastSeen as string) ?? null });
+      }
+    }
+    return out;
+  },
+  async mediaInfo(id: Id): Promise<MediaInfo> {
+    return normMedia(await request<unknown>('GET', `/api/media/${encodeURIComponent(id)}/info`));
+  },
+  /** Multipart upload with progress (XMLHttpRequest: fetch has no upload progress). */
+  upload(conversationId: Id, file: File, onProgress: (fraction: number) => void): { promise: Promise<MediaInfo>; abort: () => void } {
+    const xhr = new XMLHttpRequest();
+    const promise = (async () => {
+      const token = await session.fresh();
+      return new Promise<MediaInfo>((resolve, reject) => {
+        xhr.open('POST', `/api/media?conversationId=${encodeURIComponent(conversationId)}`);
+        if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+        xhr.setRequestHeader('Accept', 'application/json');
+        xhr.upload.onprogress = (e) => {
+          if (e.lengthComputable) onProgress(e.loaded / e.total);
+        };
+        xhr.onload = () => {
+          let data: unknown = null;
+          try {
+            data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+          } catch {
+            data = null;
+          }
+          if (xhr.status >= 200 && xhr.status < 300) {
+            onProgress(1);
+            resolve(normMedia(data));
+            return;
+          }
+          const problem = data && typeof data === 'object' ? (data as ProblemDetails) : null;
+          const msg = xhr.status === 413
+            ? problem?.detail || 'File is too large (the limit is 25 MB).'
+            : problemMessage(xhr.status, problem, `Upload failed (HTTP ${xhr.status}).`);
+          reject(new ApiError(xhr.status, msg, problem));
+        };
+        xhr.onerror = () => reject(new ApiError(0, 'Upload failed: cannot reach the server.', null));
+        xhr.onabort = () => reject(new ApiError(0, 'Upload cancelled.', null));
+        const form = new FormData();
+        form.append('file', file, file.name);
+        xhr.send(form);
+      });
+    })();
+    return { promise, abort: () => xhr.abort() };
+  },
 };
+
+refreshFn = api.refresh;
+
+/** The problem code of an error: `conversation-not-found` from a ProblemDetails type or a hub error message. */
+export function problemCode(err: unknown): string {
+  if (err instanceof ApiError && err.problem?.type) return err.problem.type.split('/').pop() ?? '';
+  if (err instanceof Error) {
+    const m = /(?:HubException: )?([a-z][a-z-]+):/.exec(err.message);
+    if (m) return m[1];
+  }
+  return '';
+}
+
+/** Hub error text without SignalR's prefix. */
+export function hubErrorText(err: unknown): string {
+  if (!(err instanceof Error)) return 'Something went wrong.';
+  return err.message.replace(/^.*HubException: /, '').replace(/^[a-z][a-z-]+: /, '') || err.message;
+}

@@ -7,7 +7,7 @@ import {
   HubConnectionState,
   LogLevel,
 } from '@microsoft/signalr';
-import { normConversation, normEvent, normMessage, session } from './api';
+import { normEvent, session } from './api';
 import { store, type Transport } from './store';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
@@ -27,6 +27,7 @@ export class ChatHub implements Transport {
   private statusListener: (s: ConnectionStatus) => void = () => undefined;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
+  private presence: 'online' | 'away' = 'online';
 
   onStatus(fn: (s: ConnectionStatus) => void): void {
     this.statusListener = fn;
@@ -51,37 +52,31 @@ export class ChatHub implements Transport {
     this.active = true;
     const conn = new HubConnectionBuilder()
       .withUrl('/hubs/chat', {
-        accessTokenFactory: () => session.token() ?? '',
+        accessTokenFactory: () => session.fresh(),
         skipNegotiation: true,
         transport: HttpTransportType.WebSockets,
       })
       .withAutomaticReconnect({
-        nextRetryDelayInMilliseconds: (ctx) => RETRY_DELAYS[ctx.previousRetryCount] ?? MAX_DELAY,
+        // After a few quick tries, hand over to our own loop (which also refreshes the token).
+        nextRetryDelayInMilliseconds: (ctx) => RETRY_DELAYS[ctx.previousRetryCount] ?? null,
       })
       .configureLogging(LogLevel.Warning)
       .build();
     this.conn = conn;
 
-    conn.on('MessageReceived', (...args: unknown[]) => {
-      const m = firstObject(args);
-      if (m) store.push({ kind: 'message', payload: normMessage(m) });
-    });
-    conn.on('ConversationChanged', (...args: unknown[]) => {
-      const c = firstObject(args);
-      if (c) store.push({ kind: 'conversation', payload: normConversation(c) });
-    });
-    conn.on('PresenceChanged', (...args: unknown[]) => {
-      const p = firstObject(args);
-      if (p) store.setPresence(normEvent(p));
-    });
-    conn.on('ReadMarkerChanged', (...args: unknown[]) => {
-      const r = firstObject(args);
-      if (r) store.push({ kind: 'read', payload: normEvent(r) });
-    });
-    conn.on('TypingChanged', (...args: unknown[]) => {
-      const t = firstObject(args);
-      if (t) store.setTyping(normEvent(t));
-    });
+    const on = (name: string, fn: (data: Record<string, unknown>) => void): void => {
+      conn.on(name, (...args: unknown[]) => {
+        const data = firstObject(args);
+        if (data) fn(data);
+      });
+    };
+    on('MessageReceived', (m) => store.push({ kind: 'message', payload: m }));
+    on('MessageUpdated', (m) => store.push({ kind: 'update', payload: m }));
+    on('ConversationChanged', (c) => store.push({ kind: 'conversation', payload: c }));
+    on('ConversationRemoved', (c) => store.push({ kind: 'removed', payload: c }));
+    on('ReadMarkerChanged', (r) => store.push({ kind: 'read', payload: normEvent(r) }));
+    on('PresenceChanged', (p) => store.setPresence(normEvent(p)));
+    on('TypingChanged', (t) => store.setTyping(normEvent(t)));
 
     conn.onreconnecting(() => {
       if (conn === this.conn) this.setStatus('reconnecting');
@@ -92,7 +87,9 @@ export class ChatHub implements Transport {
     conn.onclose(() => {
       if (conn !== this.conn || !this.active) return;
       this.setStatus('disconnected');
-      this.scheduleRestart();
+      void session.recover().then(() => {
+        if (conn === this.conn && this.active) this.scheduleRestart();
+      });
     });
 
     void this.connect(conn);
@@ -109,6 +106,9 @@ export class ChatHub implements Transport {
     } catch {
       if (conn !== this.conn || !this.active) return;
       this.setStatus('disconnected');
+      // A refused connection is often an expired token: refresh before the next attempt.
+      await session.recover();
+      if (conn !== this.conn || !this.active) return;
       this.scheduleRestart();
     }
   }
@@ -124,8 +124,16 @@ export class ChatHub implements Transport {
     }, Math.max(delay, 500));
   }
 
+  /** Report "online" / "away"; remembered and re-sent after every reconnect. */
+  setPresence(status: 'online' | 'away', force = false): void {
+    if (status === this.presence && !force) return;
+    this.presence = status;
+    if (this.connected()) this.conn!.invoke('SetPresence', status).catch(() => undefined);
+  }
+
   private async afterConnect(): Promise<void> {
     this.setStatus('connected');
+    this.setPresence(this.presence, true);
     try {
       await store.catchUp();
     } finally {

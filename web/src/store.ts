@@ -1,9 +1,10 @@
-// Client-side state. The store is the source of truth; hub pushes are hints
-// that get validated against the per-conversation contiguous sequence.
+// Client-side state, free of DOM code (tested with Vitest). The store is the source of truth; hub pushes
+// are hints validated against each conversation's contiguous seq range, and Sync fills every gap.
 
 import {
-  api,
+  api as realApi,
   ApiError,
+  hubErrorText,
   normConversation,
   normId,
   normMessage,
@@ -12,10 +13,13 @@ import {
   type Conversation,
   type Id,
   type Message,
+  type PresenceInfo,
   type User,
 } from './api';
 
 export const MAX_MESSAGE_LENGTH = 100_000;
+export const TYPING_SHOW_MS = 5000;
+export const TYPING_SEND_EVERY_MS = 3000;
 const PAGE_SIZE = 50;
 const GAP_PAGE_SIZE = 100;
 
@@ -24,6 +28,7 @@ export type PendingState = 'queued' | 'sending' | 'sent' | 'failed';
 export interface PendingMessage {
   clientMessageId: string;
   text: string;
+  mediaIds: Id[];
   createdAt: string;
   state: PendingState;
   seq?: number;
@@ -44,15 +49,20 @@ export interface ConvState {
   low: number;
   hasOlder: boolean;
   loadingOlder: boolean;
+  /** Highest message version seen (Sync's afterVersion). */
+  version: number;
   /** Optimistic, not yet confirmed messages keyed by clientMessageId. */
   pending: Map<string, PendingMessage>;
-  /** seq -> clientMessageId for pending bubbles that got confirmed. */
-  confirmed: Map<number, string>;
   unread: number;
+  /** My read position as known locally (moves forward only). */
   localReadSeq: number;
+  /** Highest seq sent with MarkRead. */
+  sentReadSeq: number;
   activity: number;
+  /** Other members' read positions. */
   readBy: Map<Id, number>;
   typing: Map<Id, number>;
+  lastTypingSent: number;
   loading: Promise<void> | null;
   gap: Promise<void> | null;
   gapAgain: boolean;
@@ -68,25 +78,34 @@ export interface Transport {
   invoke<T>(method: string, ...args: unknown[]): Promise<T>;
 }
 
+export type StoreApi = Pick<
+  typeof realApi,
+  'user' | 'conversations' | 'messages' | 'openDirect' | 'createGroup' | 'rename' | 'addMember' | 'removeMember' | 'presence'
+>;
+
 interface SyncResult {
-  conversations?: Conversation[];
-  messages?: Message[];
+  conversations?: unknown[];
+  messages?: unknown[];
+  updates?: unknown[];
   hasMore?: boolean;
 }
 
-type Push =
-  | { kind: 'message'; payload: Message }
-  | { kind: 'conversation'; payload: Conversation }
+export type Push =
+  | { kind: 'message'; payload: unknown }
+  | { kind: 'update'; payload: unknown }
+  | { kind: 'conversation'; payload: unknown }
+  | { kind: 'removed'; payload: unknown }
   | { kind: 'read'; payload: Record<string, unknown> };
 
 /** Normalised map key for any id (number 1 and string "1" are the same key). */
 export const keyOf = (id: unknown): string => normId(id);
 
-function uuid(): string {
+export function uuid(): string {
   const c = globalThis.crypto as Crypto | undefined;
   if (c && typeof c.randomUUID === 'function') return c.randomUUID();
   const b = new Uint8Array(16);
-  c?.getRandomValues ? c.getRandomValues(b) : b.forEach((_, i) => (b[i] = Math.floor(Math.random() * 256)));
+  if (c?.getRandomValues) c.getRandomValues(b);
+  else b.forEach((_, i) => (b[i] = Math.floor(Math.random() * 256)));
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
   const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -110,16 +129,25 @@ export class Store {
   readonly users = new Map<Id, User>();
   readonly presence = new Map<Id, Presence>();
   openKey: string | null = null;
+  /** The open conversation is on screen and the window has focus (MarkRead allowed). */
+  viewing = false;
   transport: Transport | null = null;
+  /** A new message from someone else arrived live (for notifications / the live region). */
+  onIncoming: (cs: ConvState, msg: Message) => void = () => undefined;
+  /** A conversation disappeared (left, removed). */
+  onRemoved: (key: string, title: string) => void = () => undefined;
 
   private generation = 0;
   private catchingUp = false;
   private buffered: Push[] = [];
   private userRequests = new Map<Id, Promise<void>>();
+  private presenceAsked = new Set<Id>();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private listeners = { conversations: new Set<() => void>(), messages: new Set<(key: string) => void>() };
   private notifyConvsQueued = false;
   private notifyMsgsQueued = new Set<string>();
+
+  constructor(private readonly api: StoreApi = realApi) {}
 
   // ---- subscriptions (coalesced per microtask) ----
 
@@ -154,7 +182,6 @@ export class Store {
     this.users.set(this.me.id, this.me);
   }
 
-  /** Is this id the signed-in user? */
   isMe(id: unknown): boolean {
     return this.me !== null && sameId(id, this.me.id);
   }
@@ -164,6 +191,7 @@ export class Store {
     this.me = null;
     this.convs.clear();
     this.presence.clear();
+    this.presenceAsked.clear();
     this.users.clear();
     this.userRequests.clear();
     this.openKey = null;
@@ -176,6 +204,12 @@ export class Store {
 
   get(key: string | null): ConvState | undefined {
     return key === null ? undefined : this.convs.get(key);
+  }
+
+  totalUnread(): number {
+    let n = 0;
+    for (const cs of this.convs.values()) n += cs.unread;
+    return n;
   }
 
   // ---- users ----
@@ -206,7 +240,7 @@ export class Store {
     return 'Unknown user';
   }
 
-  /** Sender label of a message bubble: "You" for the signed-in user. */
+  /** "You" for the signed-in user. */
   senderName(id: unknown): string {
     return this.isMe(id) ? 'You' : this.userName(id);
   }
@@ -218,17 +252,16 @@ export class Store {
     let p = this.userRequests.get(id);
     if (!p) {
       const gen = this.generation;
-      p = api
+      p = this.api
         .user(id)
         .then((u) => {
-          // Stored under the id we asked for, whatever form the response's id takes.
           if (gen === this.generation && u) this.rememberUser({ ...u, id });
         })
         .catch((err: unknown) => {
           if (gen !== this.generation || (err instanceof ApiError && err.status === 404)) return;
           setTimeout(() => {
             if (gen !== this.generation || this.userRequests.get(id) !== p) return;
-            this.userRequests.delete(id); // allow a retry; re-render so it happens
+            this.userRequests.delete(id);
             this.changedConversations();
             if (this.openKey) this.changedMessages(this.openKey);
           }, 10_000);
@@ -238,7 +271,6 @@ export class Store {
     return p;
   }
 
-  /** Other party of a direct conversation. */
   otherMember(cs: ConvState): Id | null {
     const other = (cs.conv.members || []).find((m) => !this.isMe(m.userId));
     return other ? keyOf(other.userId) : null;
@@ -248,14 +280,51 @@ export class Store {
     if (cs.conv.kind === 'direct') {
       const other = this.otherMember(cs);
       if (other !== null) return this.userName(other);
-      if (cs.conv.title) return cs.conv.title;
-      return this.me ? this.me.displayName || this.me.username : 'Direct chat';
+      return cs.conv.title || 'Direct chat';
     }
     if (cs.conv.title) return cs.conv.title;
-    const names = (cs.conv.members || [])
-      .filter((m) => !this.isMe(m.userId))
-      .map((m) => this.userName(m.userId));
+    const names = (cs.conv.members || []).filter((m) => !this.isMe(m.userId)).map((m) => this.userName(m.userId));
     return names.length ? names.join(', ') : 'Group';
+  }
+
+  isOwner(cs: ConvState): boolean {
+    return cs.conv.kind === 'group' && this.isMe(cs.conv.ownerId);
+  }
+
+  // ---- presence ----
+
+  setPresence(data: Record<string, unknown>): void {
+    const userId = keyOf(data.userId);
+    if (!userId) return;
+    this.presence.set(userId, {
+      status: String(data.status ?? 'offline').toLowerCase(),
+      lastSeen: (data.lastSeen as string | null | undefined) ?? null,
+    });
+    this.changedConversations();
+    if (this.openKey) this.changedMessages(this.openKey);
+  }
+
+  /** Fetch presence of every member we have not asked about yet (or everyone with `all`). */
+  async loadPresence(all = false): Promise<void> {
+    const ids = new Set<Id>();
+    for (const cs of this.convs.values()) {
+      for (const m of cs.conv.members) {
+        const id = keyOf(m.userId);
+        if (id && !this.isMe(id) && (all || !this.presenceAsked.has(id))) ids.add(id);
+      }
+    }
+    if (!ids.size) return;
+    const gen = this.generation;
+    ids.forEach((id) => this.presenceAsked.add(id));
+    let list: PresenceInfo[];
+    try {
+      list = await this.api.presence([...ids]);
+    } catch {
+      ids.forEach((id) => this.presenceAsked.delete(id));
+      return;
+    }
+    if (gen !== this.generation) return;
+    for (const p of list) this.setPresence(p as unknown as Record<string, unknown>);
   }
 
   // ---- conversations ----
@@ -264,18 +333,17 @@ export class Store {
     return [...this.convs.values()].sort((a, b) => b.activity - a.activity || b.conv.lastSeq - a.conv.lastSeq);
   }
 
-  upsertConversation(raw: Conversation, fillGaps = true): ConvState | undefined {
-    if (!raw || raw.id === undefined || raw.id === null) return undefined;
-    const conv = normConversation(raw); // idempotent: ids become strings
+  upsertConversation(raw: unknown, fillGaps = true): ConvState | undefined {
+    if (!raw) return undefined;
+    const conv = normConversation(raw);
     const key = conv.id;
     if (!key) return undefined;
     let cs = this.convs.get(key);
-    const incomingLastSeq = num(conv.lastSeq, 0);
-    const incomingLast = conv.lastMessage && typeof conv.lastMessage === 'object' ? conv.lastMessage : null;
+    const incomingLast = conv.lastMessage ?? null;
     if (!cs) {
       cs = {
         key,
-        conv: { ...conv, members: Array.isArray(conv.members) ? conv.members : [], lastSeq: incomingLastSeq },
+        conv,
         messages: new Map(),
         loaded: false,
         loadError: null,
@@ -283,23 +351,26 @@ export class Store {
         low: Infinity,
         hasOlder: false,
         loadingOlder: false,
+        version: num(conv.version, 0),
         pending: new Map(),
-        confirmed: new Map(),
         unread: Math.max(0, num(conv.unreadCount, 0)),
         localReadSeq: num(conv.lastReadSeq, 0),
-        activity: timeOf(incomingLast?.createdAt) || timeOf(conv.createdAt as string) || Date.now(),
+        sentReadSeq: num(conv.lastReadSeq, 0),
+        activity: timeOf(incomingLast?.createdAt) || timeOf(conv.createdAt) || Date.now(),
         readBy: new Map(),
         typing: new Map(),
+        lastTypingSent: 0,
         loading: null,
         gap: null,
         gapAgain: false,
       };
       this.convs.set(key, cs);
+      void this.loadPresence();
     } else {
       const prev = cs.conv;
       const merged: Conversation = { ...prev, ...conv };
       merged.members = Array.isArray(conv.members) && conv.members.length ? conv.members : prev.members;
-      merged.lastSeq = Math.max(prev.lastSeq, incomingLastSeq);
+      merged.lastSeq = Math.max(prev.lastSeq, conv.lastSeq);
       const prevLast = prev.lastMessage;
       merged.lastMessage = !incomingLast || (prevLast && prevLast.seq > incomingLast.seq) ? prevLast : incomingLast;
       cs.conv = merged;
@@ -309,63 +380,141 @@ export class Store {
         const serverUnread = Math.max(0, num(conv.unreadCount, 0));
         const serverRead = num(conv.lastReadSeq, -1);
         cs.unread =
-          cs.localReadSeq > serverRead ? Math.max(0, Math.min(serverUnread, merged.lastSeq - cs.localReadSeq)) : serverUnread;
+          cs.localReadSeq > serverRead
+            ? Math.max(0, Math.min(serverUnread, merged.lastSeq - cs.localReadSeq))
+            : serverUnread;
+        if (serverRead > cs.localReadSeq) cs.localReadSeq = serverRead;
+        if (serverRead > cs.sentReadSeq) cs.sentReadSeq = serverRead;
       }
+      if (conv.members.some((m) => !this.presenceAsked.has(keyOf(m.userId)))) void this.loadPresence();
     }
     for (const m of cs.conv.members) {
-      if (!m || !m.userId) continue;
-      if (m.username || m.displayName) {
-        this.rememberUser({ id: m.userId, username: m.username || '', displayName: m.displayName || null });
-      }
       const read = num(m.lastReadSeq, NaN);
       if (Number.isFinite(read) && !this.isMe(m.userId)) {
         cs.readBy.set(m.userId, Math.max(cs.readBy.get(m.userId) ?? 0, read));
       }
     }
-    if (this.openKey === key) this.markOpenRead(cs);
     this.changedConversations();
+    if (this.openKey === key) {
+      this.changedMessages(key);
+      this.markReadIfViewing();
+    }
     if (fillGaps && cs.loaded && cs.conv.lastSeq > cs.last) void this.fillGap(cs);
     return cs;
   }
 
-  private markOpenRead(cs: ConvState): void {
-    cs.unread = 0;
-    cs.localReadSeq = Math.max(cs.localReadSeq, cs.conv.lastSeq);
+  removeConversation(raw: unknown): void {
+    const key = keyOf(raw && typeof raw === 'object' ? (raw as Record<string, unknown>).conversationId : raw);
+    const cs = this.convs.get(key);
+    if (!cs) return;
+    const title = this.title(cs);
+    this.convs.delete(key);
+    if (this.openKey === key) this.openKey = null;
+    this.changedConversations();
+    this.onRemoved(key, title);
   }
 
   private scheduleRefresh(): void {
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
-      void this.refreshConversations();
+      void this.refreshConversations().catch(() => undefined);
     }, 150);
   }
 
+  /** GET the list; conversations missing from it (left / removed while away) are dropped. */
   async refreshConversations(): Promise<void> {
     const gen = this.generation;
-    const list = await api.conversations();
+    const list = await this.api.conversations();
     if (gen !== this.generation) return;
-    for (const c of list) this.upsertConversation(c);
+    const seen = new Set<string>();
+    for (const c of list) {
+      const cs = this.upsertConversation(c, false);
+      if (cs) seen.add(cs.key);
+    }
+    for (const key of [...this.convs.keys()]) if (!seen.has(key)) this.removeConversation(key);
   }
 
   async openDirect(userId: Id): Promise<ConvState | undefined> {
     const gen = this.generation;
-    const conv = await api.openDirect(userId);
+    const conv = await this.api.openDirect(userId);
     if (gen !== this.generation) return undefined;
     const cs = this.upsertConversation(conv);
     if (cs && !cs.conv.lastMessage) cs.activity = Math.max(cs.activity, Date.now());
     return cs;
   }
 
+  async createGroup(title: string, memberIds: Id[]): Promise<ConvState | undefined> {
+    const gen = this.generation;
+    const conv = await this.api.createGroup(title, memberIds);
+    if (gen !== this.generation) return undefined;
+    const cs = this.upsertConversation(conv);
+    if (cs) cs.activity = Math.max(cs.activity, Date.now());
+    return cs;
+  }
+
+  async rename(cs: ConvState, title: string): Promise<void> {
+    this.upsertConversation(await this.api.rename(cs.conv.id, title));
+  }
+
+  async addMember(cs: ConvState, userId: Id): Promise<void> {
+    this.upsertConversation(await this.api.addMember(cs.conv.id, userId));
+  }
+
+  async removeMember(cs: ConvState, userId: Id): Promise<void> {
+    await this.api.removeMember(cs.conv.id, userId);
+    if (this.isMe(userId)) {
+      this.removeConversation(cs.key);
+      return;
+    }
+    cs.conv = { ...cs.conv, members: cs.conv.members.filter((m) => !sameId(m.userId, userId)) };
+    this.changedConversations();
+    this.changedMessages(cs.key);
+  }
+
   open(key: string | null): void {
     this.openKey = key;
     const cs = this.get(key);
     if (cs) {
-      this.markOpenRead(cs);
       void this.loadInitial(cs).catch(() => undefined);
+      this.markReadIfViewing();
     }
     this.changedConversations();
     if (key) this.changedMessages(key);
+  }
+
+  setViewing(viewing: boolean): void {
+    this.viewing = viewing;
+    if (viewing) this.markReadIfViewing();
+  }
+
+  /** The open conversation is visible and focused: everything in it is read. */
+  markReadIfViewing(): void {
+    const cs = this.get(this.openKey);
+    if (!cs || !this.viewing) return;
+    const seq = Math.max(cs.conv.lastSeq, cs.loaded ? cs.last : 0);
+    if (cs.unread) {
+      cs.unread = 0;
+      this.changedConversations();
+    }
+    cs.localReadSeq = Math.max(cs.localReadSeq, seq);
+    if (seq > cs.sentReadSeq && this.transport?.connected()) {
+      const prev = cs.sentReadSeq;
+      cs.sentReadSeq = seq;
+      this.transport.invoke('MarkRead', wireId(cs.conv.id), seq).catch(() => {
+        if (cs.sentReadSeq === seq) cs.sentReadSeq = prev;
+      });
+    }
+  }
+
+  /** Other members who have read up to `seq`. */
+  seenBy(cs: ConvState, seq: number): number {
+    let n = 0;
+    for (const m of cs.conv.members) {
+      if (this.isMe(m.userId)) continue;
+      if ((cs.readBy.get(keyOf(m.userId)) ?? 0) >= seq) n++;
+    }
+    return n;
   }
 
   // ---- messages ----
@@ -377,7 +526,7 @@ export class Store {
     cs.loadError = null;
     cs.loading = (async () => {
       try {
-        const page = await api.messages(cs.conv.id, { limit: PAGE_SIZE });
+        const page = await this.api.messages(cs.conv.id, { limit: PAGE_SIZE });
         if (gen !== this.generation) return;
         cs.loaded = true;
         if (page.length) {
@@ -391,6 +540,7 @@ export class Store {
         cs.hasOlder = page.length > 0 && page[0].seq > 1;
         this.changedMessages(cs.key);
         this.changedConversations();
+        this.markReadIfViewing();
         void this.fillGap(cs);
       } catch (err) {
         cs.loadError = err instanceof Error ? err.message : 'Could not load messages.';
@@ -410,9 +560,10 @@ export class Store {
     cs.loadingOlder = true;
     this.changedMessages(cs.key);
     try {
-      const page = await api.messages(cs.conv.id, { before, limit: PAGE_SIZE });
+      const page = await this.api.messages(cs.conv.id, { before, limit: PAGE_SIZE });
       if (gen !== this.generation) return;
-      for (const m of page) {
+      for (const raw of page) {
+        const m = normMessage(raw);
         if (m.seq >= before || cs.messages.has(m.seq)) continue;
         cs.messages.set(m.seq, m);
         if (m.seq < cs.low) cs.low = m.seq;
@@ -424,7 +575,11 @@ export class Store {
     }
   }
 
-  /** Move the contiguous marker: `upTo` is known complete (server-authoritative), then extend through held seqs. */
+  /** Messages held, ascending by seq. */
+  ordered(cs: ConvState): Message[] {
+    return [...cs.messages.values()].sort((a, b) => a.seq - b.seq);
+  }
+
   private advanceTo(cs: ConvState, upTo: number): void {
     if (upTo > cs.last) cs.last = upTo;
     while (cs.messages.has(cs.last + 1)) cs.last++;
@@ -452,24 +607,22 @@ export class Store {
             const target = Math.max(cs.conv.lastSeq, this.maxHeld(cs));
             if (cs.last >= target) break;
             const after = cs.last;
-            const page = await api.messages(cs.conv.id, { after, limit: GAP_PAGE_SIZE });
+            const page = await this.api.messages(cs.conv.id, { after, limit: GAP_PAGE_SIZE });
             if (gen !== this.generation) return;
             for (const m of page) if (m.seq > after) this.ingest(m, false);
             const top = page.length ? page[page.length - 1].seq : after;
-            // The server returned every message in (after, top]: seqs missing from that range don't exist.
             if (top > after) this.advanceTo(cs, top);
-            if (cs.last <= after) break; // no progress; stop rather than spin
+            if (cs.last <= after) break;
           }
         } while (cs.gapAgain && gen === this.generation);
       } catch (err) {
-        if (gen === this.generation && !(err instanceof ApiError && err.status === 401)) {
+        if (gen === this.generation && !(err instanceof ApiError && (err.status === 401 || err.status === 403 || err.status === 404))) {
           setTimeout(() => {
-            if (gen === this.generation) void this.fillGap(cs);
+            if (gen === this.generation && this.convs.get(cs.key) === cs) void this.fillGap(cs);
           }, 3000);
         }
       }
     };
-    // Note: cleared in .finally (always async) so a run that finishes synchronously cannot leave a stale promise.
     const gap: Promise<void> = run().finally(() => {
       if (cs.gap === gap) cs.gap = null;
       this.changedMessages(cs.key);
@@ -479,59 +632,85 @@ export class Store {
     return gap;
   }
 
+  private bumpVersion(cs: ConvState, msg: Message): void {
+    if (typeof msg.version === 'number' && Number.isFinite(msg.version) && msg.version > cs.version) cs.version = msg.version;
+  }
+
   /**
-   * Add a message from any source. Duplicates (same seq) are ignored.
-   * `checkGap`: a seq beyond last+1 triggers a fetch of the missing range.
+   * Add a new message from any source. Duplicates (same seq) are ignored; the optimistic bubble with
+   * the same clientMessageId (or seq) is resolved. `checkGap`: a seq beyond last+1 fetches the hole.
+   * Returns true when the message was new to the conversation.
    */
-  ingest(raw: Message, checkGap = true): void {
-    if (!raw || raw.conversationId === undefined || raw.conversationId === null) return;
-    const msg = normMessage(raw); // idempotent: ids become strings
-    if (!msg.conversationId || !Number.isFinite(msg.seq)) return;
+  ingest(raw: unknown, checkGap = true): boolean {
+    if (!raw) return false;
+    const msg = normMessage(raw);
+    if (!msg.conversationId || !Number.isFinite(msg.seq)) return false;
     const cs = this.convs.get(msg.conversationId);
     if (!cs) {
-      // Unknown conversation (e.g. someone just started a chat with us): learn about it.
-      this.scheduleRefresh();
-      return;
+      this.scheduleRefresh(); // e.g. someone just started a chat with us
+      return false;
     }
-    const isOpen = this.openKey === cs.key;
+    const viewing = this.openKey === cs.key && this.viewing;
     const mine = this.isMe(msg.senderId);
+    let fresh = false;
 
-    // Conversation metadata (list preview, unread badge).
     if (msg.seq > cs.conv.lastSeq) {
+      fresh = true;
       cs.conv.lastSeq = msg.seq;
       cs.conv.lastMessage = msg;
       cs.activity = Math.max(cs.activity, timeOf(msg.createdAt) || Date.now());
-      if (!mine && !isOpen) cs.unread++;
+      if (!mine && !viewing && msg.kind !== 'system' && msg.seq > cs.localReadSeq) cs.unread++;
       this.changedConversations();
     } else if (!cs.conv.lastMessage || cs.conv.lastMessage.seq <= msg.seq) {
       cs.conv.lastMessage = msg;
       this.changedConversations();
     }
-    if (isOpen || mine) cs.localReadSeq = Math.max(cs.localReadSeq, msg.seq);
-    if (isOpen) cs.unread = 0;
-
-    if (!cs.loaded) return; // history gets fetched when the conversation is opened
+    if (mine) cs.localReadSeq = Math.max(cs.localReadSeq, msg.seq);
+    if (mine && msg.seq > cs.sentReadSeq) cs.sentReadSeq = msg.seq; // the server marks own messages read
+    if (cs.typing.delete(msg.senderId)) this.changedConversations();
 
     // Resolve the optimistic bubble, if any.
     for (const p of cs.pending.values()) {
       if ((msg.clientMessageId && p.clientMessageId === msg.clientMessageId) || p.seq === msg.seq) {
         cs.pending.delete(p.clientMessageId);
-        if (!cs.messages.has(msg.seq)) cs.confirmed.set(msg.seq, p.clientMessageId);
         this.changedMessages(cs.key);
         break;
       }
     }
+    this.bumpVersion(cs, msg);
+    if (viewing) this.markReadIfViewing();
 
-    if (cs.messages.has(msg.seq)) return; // duplicate: never shown twice
-    if (msg.seq <= cs.last && Number.isFinite(cs.low) && msg.seq < cs.low) {
-      // Older than anything we hold: only accept as part of history paging.
-      return;
-    }
+    if (!cs.loaded) return fresh;
+    if (cs.messages.has(msg.seq)) return false;
+    if (Number.isFinite(cs.low) && msg.seq < cs.low) return false; // older than held: history paging's job
     cs.messages.set(msg.seq, msg);
     if (msg.seq < cs.low) cs.low = msg.seq;
     if (msg.seq === cs.last + 1) this.advanceTo(cs, msg.seq);
     else if (msg.seq > cs.last + 1 && checkGap) void this.fillGap(cs);
     this.changedMessages(cs.key);
+    if (viewing) this.markReadIfViewing();
+    return true;
+  }
+
+  /** An edited or deleted message (hub MessageUpdated, Sync updates, edit/delete results). */
+  applyUpdate(raw: unknown): void {
+    if (!raw) return;
+    const msg = normMessage(raw);
+    const cs = this.convs.get(msg.conversationId);
+    if (!cs || !Number.isFinite(msg.seq)) return;
+    const held = cs.messages.get(msg.seq);
+    const newer = (a: Message, b: Message | null | undefined): boolean =>
+      !b || a.version === undefined || b.version === undefined || a.version >= b.version;
+    if (held && newer(msg, held)) {
+      cs.messages.set(msg.seq, { ...held, ...msg });
+      this.changedMessages(cs.key);
+    }
+    const last = cs.conv.lastMessage;
+    if (last && last.seq === msg.seq && newer(msg, last)) {
+      cs.conv.lastMessage = { ...last, ...msg };
+      this.changedConversations();
+    }
+    this.bumpVersion(cs, msg);
   }
 
   // ---- pushes (buffered while catching up) ----
@@ -547,11 +726,21 @@ export class Store {
 
   private applyPush(p: Push): void {
     switch (p.kind) {
-      case 'message':
-        this.ingest(p.payload, true);
+      case 'message': {
+        const msg = normMessage(p.payload);
+        const isNew = this.ingest(msg, true);
+        const cs = this.convs.get(msg.conversationId);
+        if (isNew && cs && !this.isMe(msg.senderId) && msg.kind !== 'system') this.onIncoming(cs, msg);
+        break;
+      }
+      case 'update':
+        this.applyUpdate(p.payload);
         break;
       case 'conversation':
         this.upsertConversation(p.payload, true);
+        break;
+      case 'removed':
+        this.removeConversation(p.payload);
         break;
       case 'read':
         this.applyReadMarker(p.payload);
@@ -562,11 +751,13 @@ export class Store {
   private applyReadMarker(data: Record<string, unknown>): void {
     const cs = this.convs.get(keyOf(data.conversationId));
     if (!cs) return;
-    const seq = num(data.seq ?? data.lastReadSeq ?? data.readSeq, NaN);
+    const seq = num(data.lastReadSeq ?? data.seq, NaN);
     if (!Number.isFinite(seq)) return;
     const userId = keyOf(data.userId);
     if (!userId || this.isMe(userId)) {
+      // Read on another device / tab.
       cs.localReadSeq = Math.max(cs.localReadSeq, seq);
+      cs.sentReadSeq = Math.max(cs.sentReadSeq, seq);
       cs.unread = seq >= cs.conv.lastSeq ? 0 : Math.min(cs.unread, cs.conv.lastSeq - seq);
       this.changedConversations();
     } else {
@@ -575,35 +766,29 @@ export class Store {
     }
   }
 
-  setPresence(data: Record<string, unknown>): void {
-    const userId = keyOf(data.userId);
-    if (!userId) return;
-    this.presence.set(userId, {
-      status: String(data.status ?? 'offline').toLowerCase(),
-      lastSeen: (data.lastSeen as string | null | undefined) ?? null,
-    });
-    this.changedConversations();
-  }
-
-  setTyping(data: Record<string, unknown>): void {
+  setTyping(data: Record<string, unknown>, now = Date.now()): void {
     const cs = this.convs.get(keyOf(data.conversationId));
     const userId = keyOf(data.userId);
     if (!cs || !userId || this.isMe(userId)) return;
-    const typing = data.isTyping ?? data.typing ?? true;
-    if (typing) cs.typing.set(userId, Date.now() + 6000);
-    else cs.typing.delete(userId);
+    cs.typing.set(userId, now + TYPING_SHOW_MS);
     this.changedConversations();
-    setTimeout(() => this.changedConversations(), 6100);
+    setTimeout(() => this.changedConversations(), TYPING_SHOW_MS + 100);
   }
 
-  typingNames(cs: ConvState): string[] {
-    const now = Date.now();
+  typingNames(cs: ConvState, now = Date.now()): string[] {
     const names: string[] = [];
     for (const [id, until] of cs.typing) {
       if (until > now) names.push(this.userName(id));
       else cs.typing.delete(id);
     }
     return names;
+  }
+
+  /** The user is typing in `cs`: tell the others, at most every 3 s. */
+  typing(cs: ConvState, now = Date.now()): void {
+    if (now - cs.lastTypingSent < TYPING_SEND_EVERY_MS || !this.transport?.connected()) return;
+    cs.lastTypingSent = now;
+    this.transport.invoke('Typing', wireId(cs.conv.id)).catch(() => undefined);
   }
 
   // ---- catch-up on every (re)connect ----
@@ -614,20 +799,17 @@ export class Store {
     this.catchingUp = true;
     try {
       try {
-        const list = await api.conversations();
-        if (gen !== this.generation) return;
-        for (const c of list) this.upsertConversation(c, false);
+        await this.refreshConversations();
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) return;
       }
-
+      if (gen !== this.generation) return;
       try {
         await this.sync(gen);
       } catch {
-        // Sync not available (or failed): the fallback below covers it.
+        // Sync failed: the GET fallback below covers new messages.
       }
       if (gen !== this.generation) return;
-      // Fallback (and completion after Sync): GET messages?after=last for every loaded conversation.
       await Promise.all([...this.convs.values()].filter((cs) => cs.loaded).map((cs) => this.fillGap(cs)));
     } finally {
       if (gen === this.generation) {
@@ -635,18 +817,25 @@ export class Store {
         const queued = this.buffered;
         this.buffered = [];
         for (const p of queued) this.applyPush(p);
+        this.markReadIfViewing();
+        void this.loadPresence(true);
       }
     }
   }
 
-  private async sync(gen: number): Promise<boolean> {
+  cursors(): { conversationId: number | string; afterSeq: number; afterVersion: number }[] {
+    return [...this.convs.values()].map((cs) => ({
+      conversationId: wireId(cs.conv.id),
+      afterSeq: cs.loaded ? cs.last : cs.conv.lastSeq,
+      afterVersion: cs.version,
+    }));
+  }
+
+  async sync(gen = this.generation): Promise<boolean> {
     if (!this.transport || !this.transport.connected()) return false;
     let prevCursorKey = '';
-    for (let round = 0; round < 50; round++) {
-      const cursors = [...this.convs.values()].map((cs) => ({
-        conversationId: wireId(cs.conv.id),
-        afterSeq: cs.loaded ? cs.last : cs.conv.lastSeq,
-      }));
+    for (let round = 0; round < 100; round++) {
+      const cursors = this.cursors();
       const cursorKey = JSON.stringify(cursors);
       if (cursorKey === prevCursorKey) break; // hasMore but no progress
       prevCursorKey = cursorKey;
@@ -654,21 +843,36 @@ export class Store {
       if (gen !== this.generation) return true;
       if (!res || typeof res !== 'object') return false;
       for (const c of res.conversations ?? []) this.upsertConversation(c, false);
-      const msgs = [...(res.messages ?? [])].sort((a, b) => num(a.seq) - num(b.seq));
-      for (const m of msgs) this.ingest(m, false);
+      const msgs = (res.messages ?? []).map(normMessage).sort((a, b) => a.seq - b.seq);
+      for (const m of msgs) {
+        const cs = this.convs.get(m.conversationId);
+        // Not loaded: only the preview matters; the seq cursor moves with conv.lastSeq.
+        this.ingest(m, false);
+        if (cs && cs.loaded) this.advanceTo(cs, cs.last); // extend through held seqs
+      }
+      // Messages returned for a loaded conversation are every one after its cursor: advance.
+      const tops = new Map<string, number>();
+      for (const m of msgs) tops.set(m.conversationId, Math.max(tops.get(m.conversationId) ?? 0, m.seq));
+      for (const [key, top] of tops) {
+        const cs = this.convs.get(key);
+        if (cs && cs.loaded) this.advanceTo(cs, top);
+      }
+      for (const u of res.updates ?? []) this.applyUpdate(u);
       if (!res.hasMore) break;
     }
     return true;
   }
 
-  // ---- sending ----
+  // ---- sending, editing, deleting ----
 
-  send(cs: ConvState, text: string): string | null {
-    if (!text.trim()) return 'Message is empty.';
-    if (text.length > MAX_MESSAGE_LENGTH) return `Message is too long (max ${MAX_MESSAGE_LENGTH} characters).`;
+  /** Returns an error text, or null when the message was queued. */
+  send(cs: ConvState, text: string, mediaIds: Id[] = []): string | null {
+    if (!text.trim() && !mediaIds.length) return 'Message is empty.';
+    if (text.length > MAX_MESSAGE_LENGTH) return `Message is too long (max ${MAX_MESSAGE_LENGTH.toLocaleString('en')} characters).`;
     const pending: PendingMessage = {
       clientMessageId: uuid(),
       text,
+      mediaIds: [...mediaIds],
       createdAt: new Date().toISOString(),
       state: 'queued',
     };
@@ -706,7 +910,7 @@ export class Store {
         wireId(cs.conv.id),
         p.clientMessageId,
         p.text,
-        [],
+        p.mediaIds.map(wireId),
       );
       if (gen !== this.generation) return;
       const seq = num(res?.seq, NaN);
@@ -719,20 +923,21 @@ export class Store {
           seq,
           senderId: this.me!.id,
           clientMessageId: p.clientMessageId,
+          kind: 'text',
           text: p.text,
-          media: null,
+          media: p.mediaIds,
           createdAt: res?.createdAt || p.createdAt,
         },
         true,
       );
       this.changedMessages(cs.key);
     } catch (err) {
-      if (gen !== this.generation) return;
+      if (gen !== this.generation || !cs.pending.has(p.clientMessageId)) return;
       if (!t.connected()) {
         p.state = 'queued';
       } else {
         p.state = 'failed';
-        p.error = err instanceof Error ? err.message.replace(/^.*HubException: /, '') : 'Failed to send.';
+        p.error = hubErrorText(err);
       }
       this.changedMessages(cs.key);
     }
@@ -744,6 +949,28 @@ export class Store {
       for (const p of [...cs.pending.values()]) {
         if (p.state === 'queued') await this.dispatch(cs, p);
       }
+    }
+  }
+
+  async edit(cs: ConvState, seq: number, text: string): Promise<void> {
+    if (!text.trim()) throw new Error('Message is empty.');
+    if (text.length > MAX_MESSAGE_LENGTH) throw new Error('Message is too long.');
+    if (!this.transport?.connected()) throw new Error('Not connected. Try again in a moment.');
+    const res = await this.transport.invoke<unknown>('EditMessage', wireId(cs.conv.id), seq, text);
+    if (res && typeof res === 'object') this.applyUpdate(res);
+    else {
+      const held = cs.messages.get(seq);
+      if (held) this.applyUpdate({ ...held, version: undefined, text, editedAt: new Date().toISOString() });
+    }
+  }
+
+  async remove(cs: ConvState, seq: number): Promise<void> {
+    if (!this.transport?.connected()) throw new Error('Not connected. Try again in a moment.');
+    const res = await this.transport.invoke<unknown>('DeleteMessage', wireId(cs.conv.id), seq);
+    if (res && typeof res === 'object') this.applyUpdate(res);
+    else {
+      const held = cs.messages.get(seq);
+      if (held) this.applyUpdate({ ...held, version: undefined, text: '', media: [], deletedAt: new Date().toISOString() });
     }
   }
 }

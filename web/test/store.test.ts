@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { FakeServer, settle } from './fake';
+import type { Store } from '../src/store';
+import { normMedia } from '../src/api';
+
+async function openLoaded(server: FakeServer): Promise<Store> {
+  const store = server.store();
+  await store.refreshConversations();
+  const cs = store.get(String(server.convId))!;
+  store.open(cs.key);
+  await store.loadInitial(cs);
+  await settle();
+  return store;
+}
+
+const seqsOf = (store: Store, key: string) => store.ordered(store.get(key)!).map((m) => m.seq);
+const textsOf = (store: Store, key: string) => store.ordered(store.get(key)!).map((m) => m.text);
+
+describe('optimistic send', () => {
+  it('shows a pending message, then exactly one confirmed message even when the echo arrives too', async () => {
+    const server = new FakeServer();
+    const store = await openLoaded(server);
+    const cs = store.get('7')!;
+    expect(store.send(cs, 'hello')).toBeNull();
+    expect([...cs.pending.values()][0].state).toBe('sending');
+    await settle();
+    expect(cs.pending.size).toBe(0);
+    // The hub echo of our own message (same seq and clientMessageId) does not duplicate it.
+    store.push({ kind: 'message', payload: { ...server.messages[0] } });
+    await settle();
+    expect(seqsOf(store, '7')).toEqual([1]);
+    expect(textsOf(store, '7')).toEqual(['hello']);
+  });
+
+  it('resolves the pending bubble by clientMessageId when the echo beats the reply', async () => {
+    const server = new FakeServer();
+    server.holdSend = [];
+    const store = await openLoaded(server);
+    const cs = store.get('7')!;
+    store.send(cs, 'race');
+    await settle();
+    expect(cs.pending.size).toBe(1);
+    store.push({ kind: 'message', payload: { ...server.messages[0] } });
+    expect(cs.pending.size).toBe(0);
+    server.holdSend.forEach((r) => r());
+    await settle();
+    expect(seqsOf(store, '7')).toEqual([1]);
+  });
+
+  it('marks a refused message failed and retries with the same clientMessageId', async () => {
+    const server = new FakeServer();
+    server.failSend = true;
+    const store = await openLoaded(server);
+    const cs = store.get('7')!;
+    store.send(cs, 'again');
+    await settle();
+    const p = [...cs.pending.values()][0];
+    expect(p.state).toBe('failed');
+    expect(p.error).toBe('nope');
+    server.failSend = false;
+    store.retry(cs, p.clientMessageId);
+    await settle();
+    const sends = server.calls.filter((c) => c.method === 'SendMessage');
+    expect(sends).toHaveLength(2);
+    expect(sends[0].args[1]).toBe(sends[1].args[1]);
+    expect(cs.pending.size).toBe(0);
+    expect(seqsOf(store, '7')).toEqual([1]);
+  });
+
+  it('queues while offline and flushes on reconnect with the same clientMessageId (server dedupes)', async () => {
+    const server = new FakeServer();
+    const store = await openLoaded(server);
+    const cs = store.get('7')!;
+    server.connected = false;
+    store.send(cs, 'offline 1');
+    store.send(cs, 'offline 2');
+    await settle();
+    expect([...cs.pending.values()].map((p) => p.state)).toEqual(['queued', 'queued']);
+    server.connected = true;
+    await store.catchUp();
+    await store.flushOutbox();
+    await settle();
+    expect(textsOf(store, '7')).toEqual(['offline 1', 'offline 2']);
+    expect(cs.pending.size).toBe(0);
+    // A duplicate flush (e.g. a reconnect racing the reply) cannot create a second copy.
+    expect(server.messages).toHaveLength(2);
+  });
+
+  it('sends ids back as numbers', async () => {
+    const server = new FakeServer();
+    const store = await openLoaded(server);
+    const mediaId = normMedia({ id: 42, contentType: 'image/png', size: 1, url: '/x' }).id; // upload answer
+    expect(mediaId).toBe('42');
+    store.send(store.get('7')!, 'x', [mediaId]);
+    await settle();
+    const call = server.calls.find((c) => c.method === 'SendMessage')!;
+    expect(call.args[0]).toBe(7);
+    expect(call.args[3]).toEqual([42]);
+  });
+});
+
+describe('gap repair and sync', () => {
+  it('fetches the missing range when a pushed seq skips ahead', async () => {
+    const server = new FakeServer();
+    server.add(2, 'a');
+    server.add(2, 'b');
+    const store = await openLoaded(server);
+    server.add(2, 'c');
+    server.add(2, 'd');
+    const e = server.add(2, 'e');
+    store.push({ kind: 'message', payload: { ...e } }); // 3 and 4 were lost
+    await settle();
+    expect(seqsOf(store, '7')).toEqual([1, 2, 3, 4, 5]);
+    expect(store.get('7')!.last).toBe(5);
+  });
+
+  it('catches up after a reconnect with paged Sync (hasMore), in order, without duplicates', async () => {
+    const server = new FakeServer();
+    server.add(2, 'm1');
+    const store = await openLoaded(server);
+    for (let i = 2; i <= 11; i++) server.add(2, `m${i}`);
+    // A live push that arrives while catching up is buffered and deduplicated.
+    const catching = store.catchUp();
+    store.push({ kind: 'message', payload: { ...server.messages[10] } });
+    await catching;
+    await settle();
+    expect(seqsOf(store, '7')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const syncs = server.calls.filter((c) => c.method === 'Sync');
+    expect(syncs.length).toBeGreaterThanOrEqual(4); // 10 new messages, 3 per page
+    const afterSeqs = syncs.map((c) => (c.args[0] as { afterSeq: number }[])[0].afterSeq);
+    expect(afterSeqs).toEqual([...afterSeqs].sort((a, b) => a - b));
+  });
+
+  it('applies edits and deletes from Sync updates using afterVersion', async () => {
+    const server = new FakeServer();
+    server.add(1, 'one');
+    server.add(2, 'two');
+    const store = await openLoaded(server);
+    const cs = store.get('7')!;
+    expect(cs.version).toBe(2);
+    server.edit(1, 'one (edited)');
+    const m2 = server.messages[1];
+    m2.text = '';
+    m2.deletedAt = new Date().toISOString();
+    m2.version = ++server.version;
+    await store.catchUp();
+    await settle();
+    const sync = server.calls.find((c) => c.method === 'Sync')!;
+    expect((sync.args[0] as { afterVersion: number }[])[0].afterVersion).toBe(2);
+    expect(textsOf(store, '7')).toEqual(['one (edited)', '']);
+    expect(cs.messages.get(2)!.deletedAt).toBeTruthy();
+    expect(cs.version).toBe(4);
+  });
+
+  it('ignores a stale update (older version) and applies newer ones from the hub', async () => {
+    const server = new FakeServer();
+    server.add(1, 'v1');
+    const store = await openLoaded(server);
+    const newer = server.edit(1, 'v2');
+    store.push({ kind: 'update', payload: newer });
+    store.push({ kind: 'update', payload: { ...newer, text: 'stale', version: newer.version - 1 } });
+    await settle();
+    expect(textsOf(store, '7')).toEqual(['v2']);
+    expect(store.get('7')!.conv.lastMessage!.text).toBe('v2');
+  });
+
+  it('never inserts a message older than the loaded window from a push', async () => {
+    const server = new FakeServer();
+    for (let i = 1; i <= 60; i++) server.add(2, `m${i}`);
+    const store = await openLoaded(server);
+    expect(seqsOf(store, '7')[0]).toBe(11);
+    store.push({ kind: 'message', payload: { ...server.messages[2] } });
+    await settle();
+    expect(seqsOf(store, '7')[0]).toBe(11);
+    await store.loadOlder(store.get('7')!);
+    expect(seqsOf(store, '7')).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+  });
+});
+
+describe('conversations, unread and read state', () => {
+  it('counts unread for messages from others while not viewing and clears when viewing', async () => {
+    const server = new FakeServer();
+    const store = server.store();
+    await store.refreshConversations();
+    const cs = store.get('7')!;
+    store.push({ kind: 'message', payload: { ...server.add(2, 'hi') } });
+    store.push({ kind: 'message', payload: { ...server.add(2, 'there') } });
+    expect(cs.unread).toBe(2);
+    expect(store.totalUnread()).toBe(2);
+    store.open('7');
+    store.setViewing(true);
+    expect(cs.unread).toBe(0);
+    const mark = server.calls.find((c) => c.method === 'MarkRead')!;
+    expect(mark.args).toEqual([7, 2]);
+  });
+
+  it('tracks other members read markers for "Seen"', async () => {
+    const server = new FakeServer();
+    server.add(1, 'mine');
+    const store = await openLoaded(server);
+    const cs = store.get('7')!;
+    expect(store.seenBy(cs, 1)).toBe(0);
+    store.push({ kind: 'read', payload: { conversationId: '7', userId: '2', lastReadSeq: 1 } });
+    expect(store.seenBy(cs, 1)).toBe(1);
+    store.push({ kind: 'read', payload: { conversationId: '7', userId: '2', lastReadSeq: 0 } });
+    expect(store.seenBy(cs, 1)).toBe(1); // never moves back
+  });
+
+  it('drops a conversation on ConversationRemoved and when missing from the list after reconnect', async () => {
+    const server = new FakeServer();
+    const store = server.store();
+    await store.refreshConversations();
+    const removed: string[] = [];
+    store.onRemoved = (key) => removed.push(key);
+    store.open('7');
+    store.push({ kind: 'removed', payload: { conversationId: 7 } });
+    expect(store.get('7')).toBeUndefined();
+    expect(store.openKey).toBeNull();
+    expect(removed).toEqual(['7']);
+    store.upsertConversation({ id: 99, kind: 'group', title: 'Gone', members: [], lastSeq: 0 });
+    await store.refreshConversations();
+    expect(store.get('99')).toBeUndefined();
+  });
+
+  it('throttles Typing to one call per 3 seconds and shows typing for 5', async () => {
+    const server = new FakeServer();
+    const store = await openLoaded(server);
+    const cs = store.get('7')!;
+    store.typing(cs, 10_000);
+    store.typing(cs, 11_000);
+    store.typing(cs, 13_100);
+    expect(server.calls.filter((c) => c.method === 'Typing')).toHaveLength(2);
+    store.rememberUser({ id: '2', username: 'bob', displayName: 'Bob' });
+    store.setTyping({ conversationId: '7', userId: '2' }, 0);
+    expect(store.typingNames(cs, 4_000)).toEqual(['Bob']);
+    expect(store.typingNames(cs, 5_001)).toEqual([]);
+  });
+});
