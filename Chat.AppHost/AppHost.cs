@@ -17,12 +17,15 @@ var messaging = builder.AddProject<Projects.Chat_Messaging>("messaging")
     .WithReplicas(builder.Configuration.GetValue("Messaging:Replicas", 1))
     .WithHttpHealthCheck("/health")
     .WithEnvironment("Messaging__DataDirectory", Path.Combine(dataDirectory, "messaging"))
+    .WithSettingFromAppHost(builder.Configuration, "Messaging:RetentionDays")
+    .WithSettingFromAppHost(builder.Configuration, "Messaging:Presence:HeartbeatInterval")
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithRedis(redis)
     .WithServiceReference(identity);
 
 var presence = builder.AddProject<Projects.Chat_Presence>("presence")
     .WithHttpHealthCheck("/health")
+    .WithSettingFromAppHost(builder.Configuration, "Presence:HeartbeatTimeout")
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithRedis(redis)
     .WithServiceReference(identity);

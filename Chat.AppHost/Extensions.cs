@@ -38,6 +38,11 @@ internal static class Extensions
         return redis.Server is null ? project : project.WaitFor(redis.Server);
     }
 
+    /// <summary>Passes an AppHost setting (e.g. <c>--Presence:HeartbeatTimeout=00:00:10</c>) on to the service, when it is set.</summary>
+    public static IResourceBuilder<ProjectResource> WithSettingFromAppHost(
+        this IResourceBuilder<ProjectResource> project, IConfiguration configuration, string key) =>
+        configuration[key] is { Length: > 0 } value ? project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value) : project;
+
     /// <summary>Service discovery to another service, started only once that one is up.</summary>
     public static IResourceBuilder<ProjectResource> WithServiceReference(
         this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> service) =>

@@ -37,14 +37,7 @@ public sealed class ReplicaFailoverTests(TwoReplicaChatApp app) : IClassFixture<
         {
             await SendWithRetriesAsync(aliceHttp, conversationId, $"before-{i}");
         }
-        var replicas = await app.GetMessagingReplicaProcessesAsync(expected: 2);
-        // Kill the replica that serves the most live connections, wherever the proxy put them.
-        using (var victim = Process.GetProcessById(replicas.Values.MaxBy(InboundConnections)))
-        {
-            // The orchestrator's pid is the launcher; the service is its child, so the whole tree goes.
-            victim.Kill(entireProcessTree: true);
-            await victim.WaitForExitAsync();
-        }
+        await ReplicaProcesses.KillBusiestMessagingReplicaAsync(app);
         using var bobHttp = app.CreateClient(bob.Token);
         for (var i = 0; i < MessagesAfterCrash; i++)
         {
@@ -63,41 +56,6 @@ public sealed class ReplicaFailoverTests(TwoReplicaChatApp app) : IClassFixture<
                 Enumerable.Range(0, MessagesBeforeCrash).Select(i => $"before-{i}").Concat(Enumerable.Range(0, MessagesAfterCrash).Select(i => $"after-{i}")),
                 device.Texts);
             await device.DisposeAsync();
-        }
-    }
-
-    /// <summary>Established TCP connections into the listening ports of the process or its children (from <c>ss</c>).</summary>
-    private static int InboundConnections(int processId)
-    {
-        var owners = ProcessTree(processId).Select(pid => $"pid={pid},").ToArray();
-        var listening = Ss("-tlnpH").Where(line => owners.Any(line.Contains)).Select(LocalPort).ToHashSet();
-        return Ss("-tnpH").Count(line => owners.Any(line.Contains) && listening.Contains(LocalPort(line)));
-
-        static string LocalPort(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3].Split(':')[^1];
-
-        static string[] Ss(string arguments)
-        {
-            using var ss = Process.Start(new ProcessStartInfo("ss", arguments) { RedirectStandardOutput = true, UseShellExecute = false })!;
-            var output = ss.StandardOutput.ReadToEnd();
-            ss.WaitForExit();
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        }
-    }
-
-    private static IEnumerable<int> ProcessTree(int processId)
-    {
-        yield return processId;
-        var children = $"/proc/{processId}/task/{processId}/children";
-        if (!File.Exists(children))
-        {
-            yield break;
-        }
-        foreach (var child in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            foreach (var descendant in ProcessTree(int.Parse(child, global::System.Globalization.CultureInfo.InvariantCulture)))
-            {
-                yield return descendant;
-            }
         }
     }
 

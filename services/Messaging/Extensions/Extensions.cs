@@ -42,6 +42,8 @@ internal static class Extensions
         builder.Services.AddHttpClient(PresenceReporter.HttpClientName, http => http.BaseAddress = new Uri("http://presence")).AddInternalApiKey();
         builder.Services.AddSingleton<PresenceReporter>();
         builder.Services.AddHostedService<PresenceHeartbeatService>();
+        builder.AddRedisClient(RedisConnectionName);
+        builder.Services.AddHostedService<PresenceRelay>();
 
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         var redis = builder.Configuration.GetConnectionString(RedisConnectionName)

@@ -53,6 +53,14 @@ public sealed class ChatHub(
     public async Task MarkRead(long conversationId, long seq) =>
         ThrowIfFailed((await commands.MarkReadAsync(conversationId, UserId, seq, Context.ConnectionAborted)).Error);
 
+    /// <summary>The client reports whether its user is active ("online") or idle ("away").</summary>
+    public void SetPresence(string status) => presence.SetAway(Context.ConnectionId, status switch
+    {
+        "online" => false,
+        "away" => true,
+        _ => throw new HubException(MessagingError.Invalid("status", "A presence status is \"online\" or \"away\".").ToString()),
+    });
+
     public async Task Typing(long conversationId) =>
         ThrowIfFailed(await typing.RelayAsync(UserId, conversationId, Context.ConnectionAborted));
 

@@ -9,12 +9,17 @@ public sealed record ConnectionReport(long UserId, string ConnectionId);
 
 public sealed record ConnectionsReport(IReadOnlyCollection<ConnectionReport> Connections);
 
+public sealed record AwayReport(long UserId, string ConnectionId, bool Away);
+
 public sealed class PresenceOptions
 {
     public const string SectionName = "Messaging:Presence";
 
     /// <summary>Well inside Presence's timeout (30 s), so one lost heartbeat does not flip anyone offline.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Changes for one user within this window are delivered once, as the last of them (flaps coalesce).</summary>
+    public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>
@@ -27,63 +32,106 @@ public sealed class PresenceReporter(IHttpClientFactory httpClients, ILogger<Pre
     public const string HttpClientName = "presence";
 
     private readonly ConcurrentDictionary<string, ConnectionReport> _connections = new();
-    private readonly Channel<(bool Open, ConnectionReport Report)> _changes =
-        Channel.CreateUnbounded<(bool, ConnectionReport)>(new UnboundedChannelOptions { SingleReader = true });
+    // Opens, closes and idle reports in the order they happened, so Presence never hears of a connection's idleness before the connection.
+    private readonly Channel<(ChangeKind Kind, ConnectionReport Report)> _changes =
+        Channel.CreateUnbounded<(ChangeKind, ConnectionReport)>(new UnboundedChannelOptions { SingleReader = true });
+
+    private enum ChangeKind
+    {
+        Opened,
+        Closed,
+        Away,
+        Active,
+    }
+
+    /// <summary>This replica's connections of the given users: where presence changes for them are delivered.</summary>
+    public List<string> LocalConnectionsOf(IReadOnlySet<long> userIds)
+    {
+        var connections = new List<string>();
+        foreach (var (connectionId, report) in _connections)
+        {
+            if (userIds.Contains(report.UserId))
+            {
+                connections.Add(connectionId);
+            }
+        }
+        return connections;
+    }
 
     public void Connected(long userId, string connectionId)
     {
         var report = new ConnectionReport(userId, connectionId);
         _connections[connectionId] = report;
-        _changes.Writer.TryWrite((true, report));
+        _changes.Writer.TryWrite((ChangeKind.Opened, report));
     }
 
     public void Disconnected(string connectionId)
     {
         if (_connections.TryRemove(connectionId, out var report))
         {
-            _changes.Writer.TryWrite((false, report));
+            _changes.Writer.TryWrite((ChangeKind.Closed, report));
         }
     }
 
-    /// <summary>Sends queued opens and closes, batched, until stopped.</summary>
+    /// <summary>The client on this connection went idle, or came back.</summary>
+    public void SetAway(string connectionId, bool away)
+    {
+        if (_connections.TryGetValue(connectionId, out var report))
+        {
+            _changes.Writer.TryWrite((away ? ChangeKind.Away : ChangeKind.Active, report));
+        }
+    }
+
+    /// <summary>Sends queued changes in order, runs of opens or closes batched into one request, until stopped.</summary>
     public async Task ReportChangesAsync(CancellationToken cancellationToken)
     {
-        var opened = new List<ConnectionReport>();
-        var closed = new List<ConnectionReport>();
+        var queued = new List<(ChangeKind Kind, ConnectionReport Report)>();
         while (await _changes.Reader.WaitToReadAsync(cancellationToken))
         {
             while (_changes.Reader.TryRead(out var change))
             {
-                (change.Open ? opened : closed).Add(change.Report);
+                queued.Add(change);
             }
-            if (opened.Count > 0)
+            for (var i = 0; i < queued.Count;)
             {
-                await PostAsync("heartbeats", opened.ToArray(), cancellationToken);
-                opened.Clear();
+                var kind = queued[i].Kind;
+                var run = queued.Skip(i).TakeWhile(c => c.Kind == kind).Select(c => c.Report).ToArray();
+                i += run.Length;
+                switch (kind)
+                {
+                    case ChangeKind.Opened:
+                        await PostAsync("heartbeats", new ConnectionsReport(run), cancellationToken);
+                        break;
+                    case ChangeKind.Closed:
+                        await PostAsync("disconnects", new ConnectionsReport(run), cancellationToken);
+                        break;
+                    default:
+                        foreach (var report in run)
+                        {
+                            await PostAsync("away", new AwayReport(report.UserId, report.ConnectionId, kind == ChangeKind.Away), cancellationToken);
+                        }
+                        break;
+                }
             }
-            if (closed.Count > 0)
-            {
-                await PostAsync("disconnects", closed.ToArray(), cancellationToken);
-                closed.Clear();
-            }
+            queued.Clear();
         }
     }
 
     public Task HeartbeatAsync(CancellationToken cancellationToken) =>
-        _connections.IsEmpty ? Task.CompletedTask : PostAsync("heartbeats", _connections.Values.ToArray(), cancellationToken);
+        _connections.IsEmpty ? Task.CompletedTask : PostAsync("heartbeats", new ConnectionsReport(_connections.Values.ToArray()), cancellationToken);
 
-    private async Task PostAsync(string what, IReadOnlyCollection<ConnectionReport> connections, CancellationToken cancellationToken)
+    private async Task PostAsync<T>(string what, T report, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName)
-                .PostAsJsonAsync($"/internal/presence/{what}", new ConnectionsReport(connections), cancellationToken);
+                .PostAsJsonAsync($"/internal/presence/{what}", report, cancellationToken);
             response.EnsureSuccessStatusCode();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Presence is best effort: a missed report heals with the next heartbeat, or expires.
-            logger.LogWarning(e, "Reporting {Count} connection(s) to Presence ({What}) failed", connections.Count, what);
+            logger.LogWarning(e, "Reporting connections to Presence ({What}) failed", what);
         }
     }
 }

@@ -27,6 +27,9 @@ public interface IConversationStore
     /// <summary>Any member renames a group.</summary>
     Task<ConversationChange> RenameAsync(long conversationId, long actorId, string title, CancellationToken cancellationToken);
 
+    /// <summary>Everyone who shares at least one conversation with the user (whom their presence concerns).</summary>
+    Task<IReadOnlySet<long>> ListContactsAsync(long userId, CancellationToken cancellationToken);
+
     /// <summary>Moves the member's read marker forward (never back, never past the last seq).</summary>
     Task<ReadMarkerChange> MarkReadAsync(long conversationId, long userId, long seq, CancellationToken cancellationToken);
 }

@@ -78,6 +78,24 @@ public sealed class SqliteConversationStore(MessagingDatabase database, TimeProv
         return await ReadConversationsAsync(connection, null, select, cancellationToken);
     }
 
+    public async Task<IReadOnlySet<long>> ListContactsAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.Database.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand("""
+            SELECT DISTINCT other.user_id FROM members mine
+            JOIN members other ON other.conversation_id = mine.conversation_id
+            WHERE mine.user_id = @user AND other.user_id <> @user
+            """)
+            .With("@user", userId);
+        var contacts = new HashSet<long>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            contacts.Add(reader.GetInt64(0));
+        }
+        return contacts;
+    }
+
     public Task<ConversationChange> AddMemberAsync(long conversationId, long actorId, long userId, int maxMembers, CancellationToken cancellationToken) =>
         ChangeGroupAsync(conversationId, actorId, cancellationToken, async (connection, transaction, conversation, now) =>
         {

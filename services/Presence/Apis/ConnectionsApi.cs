@@ -8,7 +8,15 @@ public static class ConnectionsApi
         var group = routes.MapGroup($"{InternalApiOptions.PathPrefix}/presence").WithTags("Connections").AllowAnonymous();
         group.MapPost("/heartbeats", HeartbeatAsync);
         group.MapPost("/disconnects", DisconnectAsync);
+        group.MapPost("/away", SetAwayAsync);
         return group;
+    }
+
+    /// <summary>A connection's client went idle (<c>away: true</c>) or became active again.</summary>
+    public static async Task<IResult> SetAwayAsync(AwayReport report, PresenceTracker tracker)
+    {
+        await tracker.SetAwayAsync(new ConnectionReport(report.UserId, report.ConnectionId), report.Away);
+        return TypedResults.NoContent();
     }
 
     public static async Task<IResult> HeartbeatAsync(ConnectionsReport report, PresenceTracker tracker)

@@ -15,6 +15,7 @@ internal static class Extensions
         builder.AddRedisClient("redis");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.AddHostedService<PresenceSweeper>();
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, PresenceJsonContext.Default));
     }

@@ -1,0 +1,107 @@
+extern alias PresenceService;
+
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chat.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using PresenceProgram = PresenceService::Program;
+
+namespace Chat.Messaging.Tests;
+
+/// <summary>Messaging and Presence together: connections reported, changes relayed to the people who share a conversation.</summary>
+public sealed class PresenceFixture : MessagingFixture
+{
+    public PresenceFixture()
+        : base(new Dictionary<string, string?> { ["Messaging:Presence:CoalesceWindow"] = "00:00:00.200" })
+    {
+        Presence = new ChatServiceFactory<PresenceProgram>(Router, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = Garnet.ConnectionString });
+        Router.Add("presence", () => Presence.Server.CreateHandler());
+    }
+
+    public ChatServiceFactory<PresenceProgram> Presence { get; }
+
+    public async Task<string> StatusAsync(TestUser viewer, long userId)
+    {
+        using var client = Presence.CreateClient();
+        client.DefaultRequestHeaders.Authorization = viewer.Authorization;
+        return (await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={userId}"))![0].GetProperty("status").GetString()!;
+    }
+
+    public new void Dispose()
+    {
+        Presence.Dispose();
+        base.Dispose();
+    }
+}
+
+public sealed class PresenceRelayTests(PresenceFixture fixture) : IClassFixture<PresenceFixture>
+{
+    [Fact]
+    public async Task ConnectingToTheHubMakesYouOnlineForThoseYouShareAConversationWith()
+    {
+        var (a, b, _) = await fixture.CreatePairAsync();
+        await using var bobHub = await fixture.ConnectAsync(b);
+
+        await using var aliceHub = await fixture.ConnectAsync(a);
+
+        var change = await bobHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == a.Id);
+        Assert.Equal("online", change.GetProperty("status").GetString());
+        Assert.Equal("online", await fixture.StatusAsync(b, a.Id));
+    }
+
+    [Fact]
+    public async Task ClosingTheLastConnectionMakesYouOfflineWithALastSeen()
+    {
+        var (a, b, _) = await fixture.CreatePairAsync();
+        await using var bobHub = await fixture.ConnectAsync(b);
+        var aliceHub = await fixture.ConnectAsync(a);
+        await bobHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == a.Id && p.GetProperty("status").GetString() == "online");
+
+        await aliceHub.DisposeAsync();
+
+        var change = await bobHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == a.Id && p.GetProperty("status").GetString() == "offline");
+        Assert.NotEqual(JsonValueKind.Null, change.GetProperty("lastSeen").ValueKind);
+    }
+
+    [Fact]
+    public async Task GoingIdleShowsAwayAndComingBackShowsOnline()
+    {
+        var (a, b, _) = await fixture.CreatePairAsync();
+        await using var bobHub = await fixture.ConnectAsync(b);
+        await using var aliceHub = await fixture.ConnectAsync(a);
+        await bobHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == a.Id && p.GetProperty("status").GetString() == "online");
+
+        await aliceHub.Connection.InvokeAsync("SetPresence", "away");
+        var away = await bobHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == a.Id);
+        await aliceHub.Connection.InvokeAsync("SetPresence", "online");
+        var back = await bobHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == a.Id);
+
+        Assert.Equal("away", away.GetProperty("status").GetString());
+        Assert.Equal("online", back.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task AwayIsKeptAcrossAReconnectWhenTheClientReportsItAgain()
+    {
+        var (a, b, _) = await fixture.CreatePairAsync();
+        var first = await fixture.ConnectAsync(a);
+        await first.Connection.InvokeAsync("SetPresence", "away");
+        await first.DisposeAsync();
+
+        await using var second = await fixture.ConnectAsync(a);
+        await second.Connection.InvokeAsync("SetPresence", "away");
+
+        Assert.Equal("away", await EventuallyAsync(() => fixture.StatusAsync(b, a.Id), "away"));
+    }
+
+    private static async Task<string> EventuallyAsync(Func<Task<string>> read, string expected)
+    {
+        var value = await read();
+        for (var attempt = 0; attempt < 50 && value != expected; attempt++)
+        {
+            await Task.Delay(100);
+            value = await read();
+        }
+        return value;
+    }
+}

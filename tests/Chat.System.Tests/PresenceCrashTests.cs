@@ -1,0 +1,72 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Chat.System.Tests;
+
+/// <summary>Two Messaging replicas and short presence timings (heartbeat 2 s, timeout 6 s), so a crash shows quickly.</summary>
+public sealed class ShortPresenceTimeoutChatApp : ChatApp
+{
+    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(6);
+
+    protected override IEnumerable<string> ExtraArguments =>
+        ["--Messaging:Replicas=2", $"--Presence:HeartbeatTimeout={HeartbeatTimeout}", "--Messaging:Presence:HeartbeatInterval=00:00:02"];
+}
+
+[Collection(SystemCollection.Name)]
+public sealed class PresenceCrashTests(ShortPresenceTimeoutChatApp app) : IClassFixture<ShortPresenceTimeoutChatApp>
+{
+    [Fact]
+    public async Task UsersOfAReplicaThatDiesGoOfflineWithinTheHeartbeatTimeout()
+    {
+        var carol = await app.SignUpAsync("carol_" + Guid.NewGuid().ToString("N")[..6]);
+        var dave = await app.SignUpAsync("dave_" + Guid.NewGuid().ToString("N")[..6]);
+        using var daveClient = app.CreateClient(dave.Token);
+        await using var carolHub = app.CreateHubConnection(carol.Token);
+        await carolHub.StartAsync();
+        Assert.True(await StatusBecomesAsync(daveClient, carol.Id, "online", TimeSpan.FromSeconds(10)), "Carol never showed online.");
+
+        // Carol's replica dies without closing anything: no goodbye reaches Presence, only missing heartbeats.
+        await ReplicaProcesses.KillBusiestMessagingReplicaAsync(app);
+
+        Assert.True(
+            await StatusBecomesAsync(daveClient, carol.Id, "offline", ShortPresenceTimeoutChatApp.HeartbeatTimeout * 3),
+            "Carol still showed online long after her replica died.");
+    }
+
+    [Fact]
+    public async Task TwoTabsOfOneUserKeepHerOnlineUntilTheLastCloses()
+    {
+        var erin = await app.SignUpAsync("erin_" + Guid.NewGuid().ToString("N")[..6]);
+        var frank = await app.SignUpAsync("frank_" + Guid.NewGuid().ToString("N")[..6]);
+        using var frankClient = app.CreateClient(frank.Token);
+        var firstTab = app.CreateHubConnection(erin.Token);
+        await using var secondTab = app.CreateHubConnection(erin.Token);
+        await firstTab.StartAsync();
+        await secondTab.StartAsync();
+        Assert.True(await StatusBecomesAsync(frankClient, erin.Id, "online", TimeSpan.FromSeconds(10)));
+
+        await firstTab.DisposeAsync();
+        var afterOneTab = await StatusAsync(frankClient, erin.Id);
+        await secondTab.StopAsync();
+
+        Assert.Equal("online", afterOneTab);
+        Assert.True(await StatusBecomesAsync(frankClient, erin.Id, "offline", TimeSpan.FromSeconds(10)));
+    }
+
+    private static async Task<string> StatusAsync(HttpClient client, long userId) =>
+        (await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={userId}"))![0].GetProperty("status").GetString()!;
+
+    private static async Task<bool> StatusBecomesAsync(HttpClient client, long userId, string status, TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        while (!timeout.IsCancellationRequested)
+        {
+            if (await StatusAsync(client, userId) == status)
+            {
+                return true;
+            }
+            await Task.Delay(250);
+        }
+        return false;
+    }
+}
