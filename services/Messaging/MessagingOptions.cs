@@ -48,4 +48,7 @@ public sealed class MessagingOptions
     /// <summary>Messages deleted per transaction, so pruning never holds the write lock long enough to delay sends.</summary>
     [Range(1, 100_000)]
     public int RetentionBatchSize { get; set; } = 500;
+
+    [Range(1, 100)]
+    public int MaxAttachments { get; set; } = 10;
 }

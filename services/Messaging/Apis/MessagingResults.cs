@@ -8,7 +8,7 @@ internal static class MessagingResults
     public static ProblemHttpResult Problem(MessagingError error) => TypedResults.Problem(
         statusCode: error.Code switch
         {
-            "conversation-not-found" or "user-not-found" or "message-not-found" => StatusCodes.Status404NotFound,
+            "conversation-not-found" or "user-not-found" or "message-not-found" or "media-not-found" => StatusCodes.Status404NotFound,
             "not-allowed" => StatusCodes.Status403Forbidden,
             _ => StatusCodes.Status400BadRequest,
         },

@@ -33,7 +33,8 @@ internal static class Extensions
         builder.Services.AddSingleton<TypingRelay>();
         builder.Services.AddSingleton<RetentionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
-        builder.Services.AddHttpClient(MediaReleaser.HttpClientName, http => http.BaseAddress = new Uri("http://media")).AddInternalApiKey();
+        builder.Services.AddHttpClient(MediaCatalog.HttpClientName, http => http.BaseAddress = new Uri("http://media")).AddInternalApiKey();
+        builder.Services.AddSingleton<MediaCatalog>();
         builder.Services.AddSingleton<MediaReleaser>();
         builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity"));
 

@@ -5,7 +5,7 @@ namespace Chat.Messaging.Messages;
 /// <summary>Tells Media that pruned messages no longer reference some attachments, so it can drop their blobs.</summary>
 public sealed class MediaReleaser(IHttpClientFactory httpClients, ILogger<MediaReleaser> logger)
 {
-    public const string HttpClientName = "media";
+    public const string HttpClientName = MediaCatalog.HttpClientName;
 
     public async Task ReleaseAsync(IReadOnlyList<long> mediaIds, CancellationToken cancellationToken)
     {

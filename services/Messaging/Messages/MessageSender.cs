@@ -7,7 +7,7 @@ namespace Chat.Messaging.Messages;
 public readonly record struct SendOutcome(ChatMessage? Message, bool Replayed, MessagingError? Error);
 
 /// <summary>The one path a message takes, from the hub or from HTTP: validate, store, fan out. Edits and deletes likewise.</summary>
-public sealed class MessageSender(IMessageStore messages, ChatEvents events, IOptions<MessagingOptions> options)
+public sealed class MessageSender(IMessageStore messages, ChatEvents events, MediaCatalog media, IOptions<MessagingOptions> options)
 {
     public async Task<SendOutcome> SendAsync(
         long senderId, long conversationId, string? clientMessageId, string? text, IReadOnlyList<long>? mediaIds,
@@ -16,6 +16,12 @@ public sealed class MessageSender(IMessageStore messages, ChatEvents events, IOp
         if (MessageRules.Validate(clientMessageId, text, mediaIds, options.Value) is { } invalid)
         {
             return new SendOutcome(null, false, invalid);
+        }
+
+        if (mediaIds is { Count: > 0 }
+            && await media.CheckAttachableAsync(senderId, conversationId, mediaIds, cancellationToken) is { } notAttachable)
+        {
+            return new SendOutcome(null, false, notAttachable);
         }
 
         var result = await messages.AppendAsync(
