@@ -9,13 +9,11 @@ var dataDirectory = builder.GetDataDirectory();
 var internalKey = builder.AddParameter("internal-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
 
 // Services, each with its own store.
-var identity = builder.AddProject<Projects.Chat_Identity>("identity")
-    .WithHttpHealthCheck("/health")
+var identity = builder.AddService<Projects.Chat_Identity>("identity")
     .WithEnvironment("Identity__DataDirectory", Path.Combine(dataDirectory, "identity"));
 
-var messaging = builder.AddProject<Projects.Chat_Messaging>("messaging")
+var messaging = builder.AddService<Projects.Chat_Messaging>("messaging")
     .WithReplicas(builder.Configuration.GetValue("Messaging:Replicas", 1))
-    .WithHttpHealthCheck("/health")
     .WithEnvironment("Messaging__DataDirectory", Path.Combine(dataDirectory, "messaging"))
     .WithSettingFromAppHost(builder.Configuration, "Messaging:RetentionDays")
     .WithSettingFromAppHost(builder.Configuration, "Messaging:Presence:HeartbeatInterval")
@@ -23,24 +21,22 @@ var messaging = builder.AddProject<Projects.Chat_Messaging>("messaging")
     .WithRedis(redis)
     .WithServiceReference(identity);
 
-var presence = builder.AddProject<Projects.Chat_Presence>("presence")
-    .WithHttpHealthCheck("/health")
+var presence = builder.AddService<Projects.Chat_Presence>("presence")
     .WithSettingFromAppHost(builder.Configuration, "Presence:HeartbeatTimeout")
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithRedis(redis)
     .WithServiceReference(identity);
 messaging.WithServiceReference(presence);
 
-var media = builder.AddProject<Projects.Chat_Media>("media")
-    .WithHttpHealthCheck("/health")
+var media = builder.AddService<Projects.Chat_Media>("media")
     .WithEnvironment("Media__DataDirectory", Path.Combine(dataDirectory, "media"))
     .WithServiceReference(identity)
     .WithServiceReference(messaging);
+// Messaging checks attachments with Media and releases pruned ones; Media waits for Messaging, so no wait here.
+messaging.WithReference(media);
 
 // The one origin the browser talks to.
-builder.AddProject<Projects.Chat_Gateway>("gateway")
-    .WithHttpHealthCheck("/health")
-    .WithEndpoint("http", endpoint => endpoint.Port = builder.Configuration.GetValue("Gateway:Port", 5080))
+builder.AddService<Projects.Chat_Gateway>("gateway", port: builder.Configuration.GetValue("Gateway:Port", 5080))
     .WithExternalHttpEndpoints()
     .WithServiceReference(identity)
     .WithServiceReference(messaging)

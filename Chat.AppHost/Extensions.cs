@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Chat.AppHost;
 
@@ -42,6 +43,17 @@ internal static class Extensions
     public static IResourceBuilder<ProjectResource> WithSettingFromAppHost(
         this IResourceBuilder<ProjectResource> project, IConfiguration configuration, string key) =>
         configuration[key] is { Length: > 0 } value ? project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value) : project;
+
+    /// <summary>
+    /// A service on one HTTP endpoint, healthy when its <c>/health</c> says so. Ports are the orchestrator's choice
+    /// (none from launch settings), so a second copy of the system, such as the tests', never collides with a running one.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(port: port, name: "http")
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            .WithHttpHealthCheck("/health");
 
     /// <summary>Service discovery to another service, started only once that one is up.</summary>
     public static IResourceBuilder<ProjectResource> WithServiceReference(
