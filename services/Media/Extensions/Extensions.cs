@@ -1,4 +1,6 @@
 using Chat.Media.Apis;
+using Chat.Media.Images;
+using Chat.Media.Signing;
 using Chat.Media.Storage;
 using Chat.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +16,7 @@ internal static class Extensions
             .BindConfiguration(MediaOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.AddInternalApiKey();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IMediaStore>(sp => new SqliteMediaStore(
@@ -21,6 +24,13 @@ internal static class Extensions
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IBlobStore>(sp =>
             new FileSystemBlobStore(Path.Combine(sp.GetRequiredService<IOptions<MediaOptions>>().Value.DataDirectory, "blobs")));
+        builder.Services.AddSingleton<BlobReferenceLock>();
+        builder.Services.AddSingleton<ImageThumbnailer>();
+        builder.Services.AddSingleton<MediaUploader>();
+        builder.Services.AddSingleton<SignedMediaUrls>();
+        SignedUrlAuthenticationHandler.AddTo(builder.Services);
+
+        builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         builder.Services.AddHttpClient<ConversationAccess>(http => http.BaseAddress = new Uri("http://messaging"));
 
         builder.Services.ConfigureHttpJsonOptions(json =>
