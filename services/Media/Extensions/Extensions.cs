@@ -3,6 +3,7 @@ using Chat.Media.Images;
 using Chat.Media.Signing;
 using Chat.Media.Storage;
 using Chat.Sqlite;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -34,6 +35,10 @@ internal static class Extensions
         builder.Services.AddHttpClient<ConversationAccess>(http => http.BaseAddress = new Uri("http://messaging"));
 
         builder.Services.ConfigureHttpJsonOptions(json =>
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, MediaJsonContext.Default));
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, MediaJsonContext.Default);
+            // Width, height and thumbnailUrl are absent, not null, for a file that is not an image.
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
     }
 }
