@@ -1,3 +1,4 @@
+using System.Globalization;
 using Chat.AppHost;
 using Microsoft.Extensions.Configuration;
 
@@ -7,6 +8,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var redis = builder.AddRedisRole();
 var dataDirectory = builder.GetDataDirectory();
 var internalKey = builder.AddParameter("internal-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+var maxUploadBytes = builder.Configuration.GetValue("Media:MaxUploadBytes", 25L * 1024 * 1024);
 
 // Services, each with its own store.
 var identity = builder.AddService<Projects.Chat_Identity>("identity")
@@ -30,6 +32,8 @@ messaging.WithServiceReference(presence);
 
 var media = builder.AddService<Projects.Chat_Media>("media")
     .WithEnvironment("Media__DataDirectory", Path.Combine(dataDirectory, "media"))
+    .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes.ToString(CultureInfo.InvariantCulture))
+    .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithServiceReference(identity)
     .WithServiceReference(messaging);
 // Messaging checks attachments with Media and releases pruned ones; Media waits for Messaging, so no wait here.
@@ -38,6 +42,7 @@ messaging.WithReference(media);
 // The one origin the browser talks to.
 builder.AddService<Projects.Chat_Gateway>("gateway", port: builder.Configuration.GetValue("Gateway:Port", 5080))
     .WithExternalHttpEndpoints()
+    .WithMediaUploadLimit(maxUploadBytes)
     .WithServiceReference(identity)
     .WithServiceReference(messaging)
     .WithServiceReference(presence)

@@ -55,6 +55,14 @@ internal static class Extensions
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithHttpHealthCheck("/health");
 
+    /// <summary>
+    /// The gateway's own body limit on the media route: Media's upload limit plus room for the multipart framing, so
+    /// Media, not the gateway, is the one that answers 413 with its ProblemDetails.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithMediaUploadLimit(this IResourceBuilder<ProjectResource> gateway, long maxUploadBytes) =>
+        gateway.WithEnvironment("ReverseProxy__Routes__media__MaxRequestBodySize",
+            (maxUploadBytes + 2 * 64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Service discovery to another service, started only once that one is up.</summary>
     public static IResourceBuilder<ProjectResource> WithServiceReference(
         this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> service) =>

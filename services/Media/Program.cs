@@ -1,5 +1,6 @@
 using Chat.Media.Apis;
 using Chat.Media.Extensions;
+using Chat.Media.Signing;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,8 @@ app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapMediaApi().RequireAuthorization();
+app.MapMediaDownloadsApi().RequireAuthorization(SignedUrlAuthenticationHandler.DownloadPolicy);
+app.MapInternalMediaApi().RequireInternalKey();
 
 app.Run();
 

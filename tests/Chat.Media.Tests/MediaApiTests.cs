@@ -1,147 +1,198 @@
-extern alias MediaService;
-extern alias MessagingService;
-
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
-using Chat.Testing;
-using MediaProgram = MediaService::Program;
-using MessagingProgram = MessagingService::Program;
 
 namespace Chat.Media.Tests;
 
 public sealed class MediaApiTests : IDisposable
 {
-    private const int MaxUploadBytes = 64 * 1024;
+    private readonly MediaServices _services = new();
 
-    private static readonly byte[] PngBytes =
-    [
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-        0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-    ];
-
-    private readonly ServiceRouter _router = new();
-    private readonly GarnetFixture _garnet = new();
-    private readonly IdentityFactory _identity;
-    private readonly ChatServiceFactory<MessagingProgram> _messaging;
-    private readonly ChatServiceFactory<MediaProgram> _media;
-
-    public MediaApiTests()
-    {
-        _identity = new IdentityFactory(_router);
-        _messaging = new ChatServiceFactory<MessagingProgram>(_router, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _garnet.ConnectionString });
-        _media = new ChatServiceFactory<MediaProgram>(_router, new Dictionary<string, string?> { ["Media:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        _router.Add("identity", () => _identity.Server.CreateHandler());
-        _router.Add("messaging", () => _messaging.Server.CreateHandler());
-    }
-
-    public void Dispose()
-    {
-        _media.Dispose();
-        _messaging.Dispose();
-        _identity.Dispose();
-        _garnet.Dispose();
-    }
+    public void Dispose() => _services.Dispose();
 
     [Fact]
-    public async Task AMemberUploadsAnImageAndTheOtherMemberDownloadsTheSameBytes()
+    public async Task AMemberUploadsAFileAndTheOtherMemberDownloadsTheSameBytesAsAnAttachment()
     {
-        var (a, b, conversationId) = await CreatePairAsync();
+        var (a, b, conversationId) = await _services.CreatePairAsync();
+        var bytes = RandomNumberGenerator.GetBytes(5000);
 
-        using var upload = await UploadAsync(a, conversationId, PngBytes, "pixel.png", "image/png");
-        var uploaded = await upload.Content.ReadFromJsonAsync<JsonElement>();
-        using var download = await Client(b).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}");
+        var uploaded = await _services.UploadCreatedAsync(a, conversationId, bytes, "notes.bin");
+        using var download = await _services.Client(b).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}");
 
-        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
-        Assert.Equal("image/png", uploaded.GetProperty("contentType").GetString());
-        Assert.Equal(PngBytes.Length, uploaded.GetProperty("size").GetInt64());
+        Assert.Equal(conversationId, uploaded.GetProperty("conversationId").GetInt64());
+        Assert.Equal("application/octet-stream", uploaded.GetProperty("contentType").GetString());
+        Assert.Equal(bytes.Length, uploaded.GetProperty("size").GetInt64());
+        Assert.Equal("notes.bin", uploaded.GetProperty("fileName").GetString());
+        Assert.False(uploaded.TryGetProperty("width", out _));
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
-        Assert.Equal(PngBytes, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
         Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("private", download.Headers.CacheControl!.ToString());
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("notes.bin", download.Content.Headers.ContentDisposition?.FileNameStar ?? download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
     }
 
     [Fact]
-    public async Task TheContentTypeComesFromTheBytesNotFromWhatTheClientClaims()
+    public async Task AFileNamedPngThatIsReallyHtmlIsServedAsOpaqueBytesToSaveNotToRender()
     {
-        var (a, _, conversationId) = await CreatePairAsync();
+        var (a, b, conversationId) = await _services.CreatePairAsync();
 
-        using var upload = await UploadAsync(a, conversationId, "<script>alert(1)</script>"u8.ToArray(), "evil.png", "image/png");
+        var uploaded = await _services.UploadCreatedAsync(a, conversationId, "<html><script>alert(1)</script></html>"u8.ToArray(), "evil.png");
+        using var download = await _services.Client(b).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}");
 
-        Assert.Equal("application/octet-stream", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("contentType").GetString());
+        Assert.Equal("application/octet-stream", uploaded.GetProperty("contentType").GetString());
+        Assert.Equal("application/octet-stream", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd", "passwd")]
+    [InlineData("C:\\Windows\\evil.exe", "evil.exe")]
+    [InlineData("..", "file")]
+    public async Task TheDeclaredFileNameIsReducedToAHarmlessBaseName(string declared, string expected)
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+
+        var uploaded = await _services.UploadCreatedAsync(a, conversationId, [1, 2, 3], declared);
+
+        Assert.Equal(expected, uploaded.GetProperty("fileName").GetString());
     }
 
     [Fact]
-    public async Task AStrangerCannotDownloadMediaOfAConversationTheyAreNotIn()
+    public async Task AStrangerGetsNotFoundForTheMediaItsThumbnailAndItsInfo()
     {
-        var (a, _, conversationId) = await CreatePairAsync();
-        var stranger = await _identity.CreateUserAsync();
-        using var upload = await UploadAsync(a, conversationId, PngBytes, "pixel.png", "image/png");
-        var id = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        var stranger = await _services.CreateUserAsync();
+        var id = (await _services.UploadCreatedAsync(a, conversationId, TestImages.Png(40, 30), "p.png")).GetProperty("id").GetInt64();
+        using var client = _services.Client(stranger);
 
-        using var download = await Client(stranger).GetAsync($"/api/media/{id}");
+        foreach (var path in new[] { $"/api/media/{id}", $"/api/media/{id}/thumbnail", $"/api/media/{id}/info" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("https://chat.example/problems/media-not-found", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        }
+    }
 
-        Assert.Equal(HttpStatusCode.NotFound, download.StatusCode);
+    [Fact]
+    public async Task DownloadingWithoutATokenOrSignatureIsUnauthorized()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        var id = (await _services.UploadCreatedAsync(a, conversationId, [1, 2, 3], "x.bin")).GetProperty("id").GetInt64();
+
+        using var response = await _services.Client(null).GetAsync($"/api/media/{id}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]
     public async Task UploadingIntoAConversationYouAreNotInIsRejected()
     {
-        var (_, _, conversationId) = await CreatePairAsync();
-        var stranger = await _identity.CreateUserAsync();
+        var (_, _, conversationId) = await _services.CreatePairAsync();
+        var stranger = await _services.CreateUserAsync();
 
-        using var upload = await UploadAsync(stranger, conversationId, PngBytes, "pixel.png", "image/png");
+        using var upload = await _services.UploadAsync(stranger, conversationId, [1, 2, 3], "x.bin");
 
         Assert.Equal(HttpStatusCode.NotFound, upload.StatusCode);
     }
 
     [Fact]
-    public async Task AFileOverTheSizeLimitIsRejectedWith413()
+    public async Task AFileOneByteOverTheLimitIsRejectedWith413()
     {
-        var (a, _, conversationId) = await CreatePairAsync();
+        var (a, _, conversationId) = await _services.CreatePairAsync();
 
-        using var upload = await UploadAsync(a, conversationId, new byte[MaxUploadBytes + 1], "big.bin", "application/octet-stream");
+        using var upload = await _services.UploadAsync(a, conversationId, new byte[MediaServices.MaxUploadBytes + 1], "big.bin");
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
         Assert.Equal("https://chat.example/problems/file-too-large", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
     }
 
     [Fact]
+    public async Task AFileExactlyAtTheLimitIsAccepted()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+
+        using var upload = await _services.UploadAsync(a, conversationId, new byte[MediaServices.MaxUploadBytes], "edge.bin");
+
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnUploadFarOverTheLimitIsRefusedWith413AndLeavesNothingStaged()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+
+        using var upload = await _services.UploadAsync(a, conversationId, new byte[8 * MediaServices.MaxUploadBytes], "huge.bin");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
+        Assert.Equal("https://chat.example/problems/file-too-large", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "staging")));
+        Assert.False(Directory.Exists(Path.Combine(_services.Media.DataDirectory, "blobs")) && Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
     public async Task AnUploadWithoutAFilePartIsAMalformedUpload()
     {
-        var (a, _, conversationId) = await CreatePairAsync();
+        var (a, _, conversationId) = await _services.CreatePairAsync();
         using var form = new MultipartFormDataContent { { new StringContent("not a file"), "comment" } };
 
-        using var upload = await Client(a).PostAsync($"/api/media?conversationId={conversationId}", form);
+        using var upload = await _services.Client(a).PostAsync($"/api/media?conversationId={conversationId}", form);
 
         Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
         Assert.Equal("https://chat.example/problems/malformed-upload", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
     }
 
-    private async Task<(TestUser A, TestUser B, long ConversationId)> CreatePairAsync()
+    [Fact]
+    public async Task ARangeRequestAnswers206WithExactlyThoseBytes()
     {
-        var a = await _identity.CreateUserAsync();
-        var b = await _identity.CreateUserAsync();
-        using var client = _messaging.CreateClient();
-        client.DefaultRequestHeaders.Authorization = a.Authorization;
-        using var response = await client.PostAsJsonAsync("/api/conversations/direct", new { userId = b.Id });
-        response.EnsureSuccessStatusCode();
-        return (a, b, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        var (a, b, conversationId) = await _services.CreatePairAsync();
+        var bytes = RandomNumberGenerator.GetBytes(1000);
+        var id = (await _services.UploadCreatedAsync(a, conversationId, bytes, "r.bin")).GetProperty("id").GetInt64();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/media/{id}");
+        request.Headers.Range = new RangeHeaderValue(100, 199);
+
+        using var response = await _services.Client(b).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(bytes[100..200], await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1000, response.Content.Headers.ContentRange?.Length);
     }
 
-    private HttpClient Client(TestUser user)
+    [Fact]
+    public async Task TheETagIsTheContentHashAndARepeatedGetWithItAnswers304()
     {
-        var client = _media.CreateClient();
-        client.DefaultRequestHeaders.Authorization = user.Authorization;
-        return client;
+        var (a, b, conversationId) = await _services.CreatePairAsync();
+        var bytes = RandomNumberGenerator.GetBytes(300);
+        var id = (await _services.UploadCreatedAsync(a, conversationId, bytes, "e.bin")).GetProperty("id").GetInt64();
+        using var client = _services.Client(b);
+
+        using var first = await client.GetAsync($"/api/media/{id}");
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"/api/media/{id}");
+        again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var second = await client.SendAsync(again);
+
+        Assert.Equal($"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))}\"", first.Headers.ETag?.Tag);
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
     }
 
-    private Task<HttpResponseMessage> UploadAsync(TestUser user, long conversationId, byte[] bytes, string fileName, string claimedType)
+    [Fact]
+    public async Task ConcurrentUploadsOfTheSameBytesMakeTwoMediaSharingOneBlob()
     {
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue(claimedType);
-        var form = new MultipartFormDataContent { { file, "file", fileName } };
-        return Client(user).PostAsync($"/api/media?conversationId={conversationId}", form);
+        var (a, b, conversationId) = await _services.CreatePairAsync();
+        var bytes = RandomNumberGenerator.GetBytes(20_000);
+
+        var uploads = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => _services.UploadCreatedAsync(a, conversationId, bytes, $"same{i}.bin")));
+        var ids = uploads.Select(u => u.GetProperty("id").GetInt64()).ToArray();
+
+        Assert.NotEqual(ids[0], ids[1]);
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
+        foreach (var id in ids)
+        {
+            using var download = await _services.Client(b).GetAsync($"/api/media/{id}");
+            Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
+        }
     }
 }

@@ -6,6 +6,8 @@ public static class ContentSniffer
     public const int HeaderLength = 16;
     public const string Fallback = "application/octet-stream";
 
+    public static bool IsImage(string contentType) => contentType is "image/png" or "image/jpeg" or "image/gif" or "image/webp";
+
     public static string Detect(ReadOnlySpan<byte> header) => header switch
     {
         [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => "image/png",

@@ -1,12 +1,23 @@
 using System.Net;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Media.Apis;
 
-/// <summary>Asks Messaging, with the caller's own token, whether the caller is in a conversation.</summary>
-public sealed class ConversationAccess(HttpClient http)
+/// <summary>
+/// Asks Messaging, with the caller's own token, whether the caller is in a conversation. A "yes" is reused
+/// briefly per (user, conversation), so a page of images costs one call; a "no" is always asked afresh, so a
+/// newly added member never waits.
+/// </summary>
+public sealed class ConversationAccess(HttpClient http, IMemoryCache cache, IOptions<MediaOptions> options)
 {
-    public async Task<bool> IsMemberAsync(long conversationId, string authorization, CancellationToken cancellationToken)
+    public async Task<bool> IsMemberAsync(long userId, long conversationId, string authorization, CancellationToken cancellationToken)
     {
+        var key = (nameof(ConversationAccess), userId, conversationId);
+        if (cache.TryGetValue(key, out _))
+        {
+            return true;
+        }
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{conversationId}");
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -15,6 +26,10 @@ public sealed class ConversationAccess(HttpClient http)
             return false;
         }
         response.EnsureSuccessStatusCode();
+        if (options.Value.MembershipCacheDuration > TimeSpan.Zero)
+        {
+            cache.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.MembershipCacheDuration, Size = 1 });
+        }
         return true;
     }
 }

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Chat.Media.Signing;
 using Chat.Media.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,146 +8,103 @@ using Microsoft.Net.Http.Headers;
 
 namespace Chat.Media.Apis;
 
+/// <summary>Uploads, and what a member may know about a media item (with fresh signed URLs).</summary>
 public static class MediaApi
 {
-    private const string ProblemTypePrefix = "https://chat.example/problems/";
+    /// <summary>Room for the multipart boundaries and part headers around the file itself.</summary>
+    public const long MultipartOverheadBytes = 64 * 1024;
 
     public static RouteGroupBuilder MapMediaApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/media").WithTags("Media");
         group.MapPost("/", UploadAsync).DisableAntiforgery();
-        group.MapGet("/{id:long}", DownloadAsync);
+        group.MapGet("/{id:long}/info", GetInfoAsync);
         return group;
     }
 
     /// <summary>Streams the multipart <c>file</c> part to disk while hashing it; nothing is held whole in memory.</summary>
-    public static async Task<Results<Created<UploadedMedia>, ProblemHttpResult>> UploadAsync(
+    public static async Task<Results<Created<MediaInfo>, ProblemHttpResult>> UploadAsync(
         long? conversationId,
         HttpContext context,
         ConversationAccess access,
-        IBlobStore blobs,
-        IMediaStore media,
+        MediaUploader uploader,
+        SignedMediaUrls urls,
         IOptions<MediaOptions> options,
         CancellationToken cancellationToken)
     {
-        var max = options.Value.MaxUploadBytes;
         if (conversationId is null)
         {
-            return Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is invalid", "Say which conversation: ?conversationId=.");
+            return MediaProblems.MissingConversation();
         }
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
             || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
         {
-            return Problem(StatusCodes.Status400BadRequest, "malformed-upload", "Malformed upload", "Send multipart/form-data with a 'file' part.");
+            return MediaProblems.MalformedUpload("Send multipart/form-data with a 'file' part.");
         }
-        if (!await access.IsMemberAsync(conversationId.Value, context.Request.Headers.Authorization.ToString(), cancellationToken))
+        var userId = context.User.GetUserId();
+        if (!await access.IsMemberAsync(userId, conversationId.Value, context.Request.Headers.Authorization.ToString(), cancellationToken))
         {
-            return Problem(StatusCodes.Status404NotFound, "conversation-not-found", "Conversation not found",
-                $"There is no conversation {conversationId} that you are a member of.");
+            return MediaProblems.ConversationNotFound(conversationId.Value);
         }
+        var max = options.Value.MaxUploadBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
-            bodyLimit.MaxRequestBodySize = max + 64 * 1024;
+            bodyLimit.MaxRequestBodySize = max + MultipartOverheadBytes;
         }
 
         var reader = new MultipartReader(boundary, context.Request.Body);
-        MultipartSection? section;
         try
         {
-            while ((section = await reader.ReadNextSectionAsync(cancellationToken)) is not null)
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     && disposition.IsFileDisposition()
                     && disposition.Name.Value == "file")
                 {
                     var fileName = SafeFileName(disposition.FileNameStar.Value ?? disposition.FileName.Value);
-                    return await StoreAsync(section.Body, fileName, conversationId.Value, context.User.GetUserId(), max, blobs, media, options.Value, cancellationToken);
+                    var outcome = await uploader.StoreAsync(section.Body, fileName, conversationId.Value, userId, cancellationToken);
+                    return outcome.Item is { } item
+                        ? TypedResults.Created($"/api/media/{item.Id}", Describe(item, userId, urls))
+                        : outcome.Problem!;
                 }
             }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return MediaProblems.FileTooLarge(max);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
         {
-            return Problem(StatusCodes.Status400BadRequest, "malformed-upload", "Malformed upload", e.Message);
+            return MediaProblems.MalformedUpload(e.Message);
         }
-        return Problem(StatusCodes.Status400BadRequest, "malformed-upload", "Malformed upload", "The upload has no 'file' part.");
+        return MediaProblems.MalformedUpload("The upload has no 'file' part.");
     }
 
-    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
-        long id, HttpContext context, ConversationAccess access, IMediaStore media, IBlobStore blobs, CancellationToken cancellationToken)
+    /// <summary>The metadata and fresh signed URLs, for members of the media's conversation only.</summary>
+    public static async Task<Results<Ok<MediaInfo>, ProblemHttpResult>> GetInfoAsync(
+        long id, HttpContext context, ConversationAccess access, IMediaStore media, SignedMediaUrls urls, CancellationToken cancellationToken)
     {
+        var userId = context.User.GetUserId();
         var item = await media.FindAsync(id, cancellationToken);
         // Unknown media and media of a conversation the caller is not in look the same.
-        if (item is null || !await access.IsMemberAsync(item.ConversationId, context.Request.Headers.Authorization.ToString(), cancellationToken)
-            || await blobs.OpenReadAsync(item.BlobKey, cancellationToken) is not { } stream)
+        if (item is null || !await access.IsMemberAsync(userId, item.ConversationId, context.Request.Headers.Authorization.ToString(), cancellationToken))
         {
-            return Problem(StatusCodes.Status404NotFound, "media-not-found", "Media not found", $"There is no media {id} that you can see.");
+            return MediaProblems.MediaNotFound(id);
         }
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        context.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
-        return TypedResults.Stream(stream, item.ContentType, item.FileName, enableRangeProcessing: true);
+        return TypedResults.Ok(Describe(item, userId, urls));
     }
 
-    private static async Task<Results<Created<UploadedMedia>, ProblemHttpResult>> StoreAsync(
-        Stream body, string fileName, long conversationId, long uploaderId, long max,
-        IBlobStore blobs, IMediaStore media, MediaOptions options, CancellationToken cancellationToken)
-    {
-        var staging = Path.Combine(options.DataDirectory, "staging");
-        Directory.CreateDirectory(staging);
-        var stagedPath = Path.Combine(staging, Guid.NewGuid().ToString("N"));
-        try
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var header = new byte[ContentSniffer.HeaderLength];
-            var headerLength = 0;
-            long size = 0;
-            await using (var staged = new FileStream(stagedPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
-            {
-                var buffer = new byte[64 * 1024];
-                int read;
-                while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    size += read;
-                    if (size > max)
-                    {
-                        return Problem(StatusCodes.Status413PayloadTooLarge, "file-too-large", "File too large",
-                            $"A file has at most {max} bytes.");
-                    }
-                    var headerPart = Math.Min(read, header.Length - headerLength);
-                    buffer.AsSpan(0, headerPart).CopyTo(header.AsSpan(headerLength));
-                    headerLength += headerPart;
-                    hash.AppendData(buffer, 0, read);
-                    await staged.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-            }
-            if (size == 0)
-            {
-                return Problem(StatusCodes.Status400BadRequest, "empty-file", "Empty file", "The file has no bytes.");
-            }
+    private static MediaInfo Describe(MediaItem item, long userId, SignedMediaUrls urls) => new(
+        item.Id, item.ConversationId, item.ContentType, item.Size, item.FileName, item.Width, item.Height,
+        urls.Create(item.Id, userId),
+        item.ThumbnailKey is null ? null : urls.Create(item.Id, userId, thumbnail: true));
 
-            var key = Convert.ToHexStringLower(hash.GetHashAndReset());
-            await blobs.PutAsync(key, stagedPath, cancellationToken);
-            var contentType = ContentSniffer.Detect(header.AsSpan(0, headerLength));
-            var item = await media.AddAsync(conversationId, uploaderId, key, contentType, size, fileName, cancellationToken);
-            return TypedResults.Created($"/api/media/{item.Id}",
-                new UploadedMedia(item.Id, item.ConversationId, item.ContentType, item.Size, item.FileName, null, null));
-        }
-        finally
-        {
-            if (File.Exists(stagedPath))
-            {
-                File.Delete(stagedPath);
-            }
-        }
-    }
-
-    private static string SafeFileName(string? name)
+    /// <summary>The declared name without any directory part, control characters or quotes; it only ever labels a download.</summary>
+    public static string SafeFileName(string? name)
     {
-        var baseName = Path.GetFileName(name ?? string.Empty);
-        var safe = new string(baseName.Where(c => !char.IsControl(c) && c is not ('"' or '\\' or '/')).ToArray()).Trim();
+        var baseName = Path.GetFileName((name ?? string.Empty).Replace('\\', '/'));
+        var safe = new string(baseName.Where(c => !char.IsControl(c) && c is not ('"' or '\\' or '/' or ';')).ToArray()).Trim().TrimStart('.');
         return safe.Length == 0 ? "file" : safe.Length > 255 ? safe[..255] : safe;
     }
-
-    private static ProblemHttpResult Problem(int status, string code, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, type: ProblemTypePrefix + code, title: title, detail: detail);
 }

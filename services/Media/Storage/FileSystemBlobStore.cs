@@ -21,6 +21,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
         else
         {
+            // Two concurrent puts of the same bytes both rename identical content into place; rename is atomic.
             File.Move(stagedFilePath, path, overwrite: true);
         }
         return Task.CompletedTask;
@@ -29,17 +30,37 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathFor(key);
-        Stream? stream = File.Exists(path)
-            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan)
-            : null;
-        return Task.FromResult(stream);
+        try
+        {
+            Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024,
+                FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult<Stream?>(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathFor(key);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Its fan-out directory was never made: there is nothing to delete.
+        }
+        return Task.CompletedTask;
     }
 
     private string PathFor(string key)
     {
-        if (key.Length != 64 || !key.All(Uri.IsHexDigit))
+        if (key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
         {
-            throw new ArgumentException("A blob key is a hex SHA-256.", nameof(key));
+            throw new ArgumentException("A blob key is a lower-case hex SHA-256.", nameof(key));
         }
         return Path.Combine(_root, key[..2], key);
     }

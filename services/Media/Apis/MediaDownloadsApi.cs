@@ -1,0 +1,81 @@
+using Chat.Media.Signing;
+using Chat.Media.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Chat.Media.Apis;
+
+/// <summary>
+/// The bytes of a media item and of its thumbnail, for members of its conversation: by bearer token (membership
+/// asked of Messaging) or by a signed URL (membership was checked when it was minted).
+/// </summary>
+public static class MediaDownloadsApi
+{
+    public static RouteGroupBuilder MapMediaDownloadsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/media").WithTags("Media");
+        group.MapGet("/{id:long}", DownloadAsync);
+        group.MapGet("/{id:long}/thumbnail", DownloadThumbnailAsync);
+        return group;
+    }
+
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
+        long id, HttpContext context, ConversationAccess access, IMediaStore media, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        if (await FindVisibleAsync(id, context, access, media, cancellationToken) is not { } item
+            || await blobs.OpenReadAsync(item.BlobKey, cancellationToken) is not { } stream)
+        {
+            return MediaProblems.MediaNotFound(id);
+        }
+        // The type is the sniffed one; only the image types render inline, everything else is a download.
+        return Serve(context, stream, item.BlobKey, item.ContentType, item.FileName, inline: ContentSniffer.IsImage(item.ContentType));
+    }
+
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadThumbnailAsync(
+        long id, HttpContext context, ConversationAccess access, IMediaStore media, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        if (await FindVisibleAsync(id, context, access, media, cancellationToken) is not { } item)
+        {
+            return MediaProblems.MediaNotFound(id);
+        }
+        if (item.ThumbnailKey is null || await blobs.OpenReadAsync(item.ThumbnailKey, cancellationToken) is not { } stream)
+        {
+            return MediaProblems.ThumbnailNotFound(id);
+        }
+        var name = Path.GetFileNameWithoutExtension(item.FileName) + ".webp";
+        return Serve(context, stream, item.ThumbnailKey, Images.ImageThumbnailer.ThumbnailContentType, name, inline: true);
+    }
+
+    /// <summary>The item, if the caller may see it; unknown media and media of someone else's conversation look the same.</summary>
+    private static async Task<MediaItem?> FindVisibleAsync(
+        long id, HttpContext context, ConversationAccess access, IMediaStore media, CancellationToken cancellationToken)
+    {
+        var item = await media.FindAsync(id, cancellationToken);
+        if (item is null)
+        {
+            return null;
+        }
+        if (context.User.HoldsSignatureFor(id))
+        {
+            return item;
+        }
+        var authorization = context.Request.Headers.Authorization.ToString();
+        return authorization.Length > 0 && await access.IsMemberAsync(context.User.GetUserId(), item.ConversationId, authorization, cancellationToken)
+            ? item
+            : null;
+    }
+
+    private static FileStreamHttpResult Serve(HttpContext context, Stream stream, string blobKey, string contentType, string fileName, bool inline)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "private, max-age=31536000, immutable";
+        // Even if a browser were talked into rendering the bytes, they run no script and load nothing.
+        headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        var disposition = new ContentDispositionHeaderValue(inline ? "inline" : "attachment");
+        disposition.SetHttpFileName(fileName);
+        headers.ContentDisposition = disposition.ToString();
+        // The blob key is the SHA-256 of the bytes: a strong validator for If-None-Match and If-Range.
+        return TypedResults.Stream(stream, contentType, entityTag: new EntityTagHeaderValue($"\"{blobKey}\""), enableRangeProcessing: true);
+    }
+}

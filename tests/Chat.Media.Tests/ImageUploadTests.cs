@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SixLabors.ImageSharp;
+
+namespace Chat.Media.Tests;
+
+public sealed class ImageUploadTests : IDisposable
+{
+    private readonly MediaServices _services = new();
+
+    public void Dispose() => _services.Dispose();
+
+    [Theory]
+    [InlineData("png", "image/png")]
+    [InlineData("jpeg", "image/jpeg")]
+    [InlineData("gif", "image/gif")]
+    [InlineData("webp", "image/webp")]
+    public async Task AnImageOfEachFormatGetsItsSizeRecordedAndA320PixelWebpThumbnail(string format, string contentType)
+    {
+        var (a, b, conversationId) = await _services.CreatePairAsync();
+
+        var uploaded = await _services.UploadCreatedAsync(a, conversationId, TestImages.Of(format, 800, 400), $"picture.{format}");
+        var id = uploaded.GetProperty("id").GetInt64();
+        using var download = await _services.Client(b).GetAsync($"/api/media/{id}");
+        using var thumbnail = await _services.Client(b).GetAsync($"/api/media/{id}/thumbnail");
+        var thumbnailInfo = Image.Identify(await thumbnail.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal(contentType, uploaded.GetProperty("contentType").GetString());
+        Assert.Equal(800, uploaded.GetProperty("width").GetInt32());
+        Assert.Equal(400, uploaded.GetProperty("height").GetInt32());
+        Assert.Equal(contentType, download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("inline", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+        Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", thumbnail.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal((320, 160), (thumbnailInfo.Width, thumbnailInfo.Height));
+    }
+
+    [Fact]
+    public async Task ASmallImageIsNotEnlargedForItsThumbnail()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+
+        var id = (await _services.UploadCreatedAsync(a, conversationId, TestImages.Png(50, 20), "small.png")).GetProperty("id").GetInt64();
+        using var thumbnail = await _services.Client(a).GetAsync($"/api/media/{id}/thumbnail");
+        var info = Image.Identify(await thumbnail.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal((50, 20), (info.Width, info.Height));
+    }
+
+    [Fact]
+    public async Task ExifOrientationIsAppliedToTheRecordedSizeAndTheThumbnailAndTheMetadataIsStripped()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        // Orientation 6: the camera was turned, the stored landscape pixels display as portrait.
+        var jpeg = TestImages.Jpeg(640, 320, exifOrientation: 6);
+
+        var uploaded = await _services.UploadCreatedAsync(a, conversationId, jpeg, "turned.jpg");
+        using var thumbnail = await _services.Client(a).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/thumbnail");
+        using var image = Image.Load(await thumbnail.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal((320, 640), (uploaded.GetProperty("width").GetInt32(), uploaded.GetProperty("height").GetInt32()));
+        Assert.Equal((160, 320), (image.Width, image.Height));
+        Assert.True(image.Metadata.ExifProfile is null || image.Metadata.ExifProfile.Values.Count == 0);
+    }
+
+    [Fact]
+    public async Task AFileThatStartsLikeAPngButIsNotOneIsRejectedAsACorruptImage()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        var corrupt = TestImages.Png(64, 64)[..8].Concat(new byte[500].Select((_, i) => (byte)(i * 7))).ToArray();
+
+        using var upload = await _services.UploadAsync(a, conversationId, corrupt, "broken.png");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
+        Assert.Equal("https://chat.example/problems/corrupt-image", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task ATruncatedJpegIsRejectedAsACorruptImage()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        var jpeg = TestImages.Jpeg(200, 200);
+
+        using var upload = await _services.UploadAsync(a, conversationId, jpeg[..20], "cut.jpg");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
+    }
+
+    [Fact]
+    public async Task ADecompressionBombIsRejectedByTheSizeItsHeaderDeclaresBeforeAnyDecoding()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        // 60,000 × 60,000 declared over a few bytes of real data: decoding would fail (or eat 14 GB); the header check comes first.
+        var bomb = TestImages.PngClaiming(60_000, 60_000);
+
+        using var upload = await _services.UploadAsync(a, conversationId, bomb, "bomb.png");
+        var problem = await upload.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
+        Assert.Equal("https://chat.example/problems/image-too-large", problem.GetProperty("type").GetString());
+        Assert.Contains("60000", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AnImageJustOverThePixelLimitIsRejectedAndOneAtTheLimitAccepted()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+
+        using var over = await _services.UploadAsync(a, conversationId, TestImages.Png(2001, 2000), "over.png");
+        using var at = await _services.UploadAsync(a, conversationId, TestImages.Png(2000, 2000), "at.png");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, over.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, at.StatusCode);
+    }
+
+    [Fact]
+    public async Task AFileThatIsNotAnImageHasNoThumbnail()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+
+        var uploaded = await _services.UploadCreatedAsync(a, conversationId, "%PDF-1.4 not much"u8.ToArray(), "doc.pdf");
+        using var thumbnail = await _services.Client(a).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/thumbnail");
+
+        Assert.Equal("application/pdf", uploaded.GetProperty("contentType").GetString());
+        Assert.False(uploaded.TryGetProperty("thumbnailUrl", out _));
+        Assert.Equal(HttpStatusCode.NotFound, thumbnail.StatusCode);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Chat.Media.Tests;
+
+public sealed class InternalMediaApiTests : IDisposable
+{
+    private readonly MediaServices _services = new();
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task MessagingCanLookUpWhoUploadedAMediaIntoWhichConversation()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        var id = (await _services.UploadCreatedAsync(a, conversationId, TestImages.Png(20, 10), "p.png")).GetProperty("id").GetInt64();
+
+        var item = await _services.InternalClient().GetFromJsonAsync<JsonElement>($"/internal/media/{id}");
+        using var unknown = await _services.InternalClient().GetAsync($"/internal/media/{id + 1000}");
+
+        Assert.Equal(id, item.GetProperty("id").GetInt64());
+        Assert.Equal(conversationId, item.GetProperty("conversationId").GetInt64());
+        Assert.Equal(a.Id, item.GetProperty("uploaderId").GetInt64());
+        Assert.Equal("image/png", item.GetProperty("contentType").GetString());
+        Assert.Equal((20, 10), (item.GetProperty("width").GetInt32(), item.GetProperty("height").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task InternalEndpointsRefuseCallersWithoutTheKeyEvenWithAUserToken()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        var id = (await _services.UploadCreatedAsync(a, conversationId, [1, 2, 3], "x.bin")).GetProperty("id").GetInt64();
+        using var withToken = _services.Client(a);
+
+        using var lookup = await _services.InternalClient(withKey: false).GetAsync($"/internal/media/{id}");
+        using var lookupWithToken = await withToken.GetAsync($"/internal/media/{id}");
+        using var release = await withToken.PostAsJsonAsync("/internal/media/release", new { mediaIds = new[] { id } });
+
+        Assert.Equal(HttpStatusCode.Forbidden, lookup.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, lookupWithToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, release.StatusCode);
+        using var stillThere = await _services.Client(a).GetAsync($"/api/media/{id}");
+        Assert.Equal(HttpStatusCode.OK, stillThere.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReleasingMediaDeletesItsBlobsOnlyWhenNoOtherMediaUsesThem()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        var shared = RandomNumberGenerator.GetBytes(2000);
+        var first = (await _services.UploadCreatedAsync(a, conversationId, shared, "one.bin")).GetProperty("id").GetInt64();
+        var second = (await _services.UploadCreatedAsync(a, conversationId, shared, "two.bin")).GetProperty("id").GetInt64();
+        var image = (await _services.UploadCreatedAsync(a, conversationId, TestImages.Png(500, 500), "p.png")).GetProperty("id").GetInt64();
+        var blobs = Path.Combine(_services.Media.DataDirectory, "blobs");
+        using var client = _services.InternalClient();
+
+        using var releaseFirst = await client.PostAsJsonAsync("/internal/media/release", new { mediaIds = new[] { first } });
+        var blobsAfterFirst = Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories).Count();
+        using var secondStill = await _services.Client(a).GetAsync($"/api/media/{second}");
+        using var releaseRest = await client.PostAsJsonAsync("/internal/media/release", new { mediaIds = new[] { second, image, 999_999 } });
+        var result = await releaseRest.Content.ReadFromJsonAsync<JsonElement>();
+        using var firstGone = await _services.Client(a).GetAsync($"/api/media/{first}");
+
+        Assert.Equal(HttpStatusCode.OK, releaseFirst.StatusCode);
+        Assert.Equal(3, blobsAfterFirst); // the shared bytes, the image and its thumbnail
+        Assert.Equal(shared, await secondStill.Content.ReadAsByteArrayAsync());
+        Assert.Equal(2, result.GetProperty("released").GetInt32());
+        Assert.Equal(3, result.GetProperty("blobsDeleted").GetInt32());
+        Assert.Empty(Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories));
+        Assert.Equal(HttpStatusCode.NotFound, firstGone.StatusCode);
+    }
+}
