@@ -96,6 +96,11 @@ public static class AuthenticationExtensions
     private static Task WriteChallengeProblemAsync(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
+        if (context.Response.HasStarted)
+        {
+            // Another scheme of the same policy (a signed media URL, say) has already explained the refusal.
+            return Task.CompletedTask;
+        }
         var (code, title, description) = context.AuthenticateFailure switch
         {
             null => ("authentication-required", "Authentication required", null),

@@ -55,7 +55,7 @@ public sealed class SignedUrlAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        if (result.Failure is null)
+        if (result.Failure is null || Response.HasStarted)
         {
             return;
         }
@@ -67,7 +67,8 @@ public sealed class SignedUrlAuthenticationHandler(
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SignedUrlAuthenticationHandler>(SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(DownloadPolicy, policy => policy
-            .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme, SchemeName)
+            // The signature scheme first: when a signature was presented, its refusal is the one that explains.
+            .AddAuthenticationSchemes(SchemeName, JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser());
     }
 }
