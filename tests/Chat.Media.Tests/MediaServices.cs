@@ -39,6 +39,15 @@ public sealed class MediaServices : IDisposable
         };
         _router.Add("identity", () => _identity.Server.CreateHandler());
         _router.Add("messaging", () => _messaging.Server.CreateHandler());
+        _router.Add("media", () => Media.Server.CreateHandler());
+    }
+
+    /// <summary>A client of Messaging, for sending messages that carry media.</summary>
+    public HttpClient MessagingClient(TestUser user)
+    {
+        var client = _messaging.CreateClient();
+        client.DefaultRequestHeaders.Authorization = user.Authorization;
+        return client;
     }
 
     /// <summary>Starts at the real time, so access tokens Identity issues are valid; tests only move it forward.</summary>

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Chat.Media.Tests;
+
+/// <summary>Messages that carry media: Messaging asks Media who uploaded each item, and where.</summary>
+public sealed class AttachmentMessagesTests : IDisposable
+{
+    private readonly MediaServices _services = new();
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task AMessageCarriesMediaTheSenderUploadedIntoThatConversationAndNeedsNoText()
+    {
+        var (a, b, conversationId) = await _services.CreatePairAsync();
+        var mediaId = await UploadAsync(a, conversationId);
+        using var messaging = _services.MessagingClient(a);
+
+        using var sent = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
+            new { clientMessageId = "with-image", text = "", mediaIds = new[] { mediaId } });
+
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        using var reader = _services.MessagingClient(b);
+        var message = (await reader.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages")).GetProperty("messages")[0];
+        Assert.Equal([mediaId], message.GetProperty("media").EnumerateArray().Select(m => m.GetInt64()));
+    }
+
+    [Fact]
+    public async Task MediaSomeoneElseUploadedCannotBeAttached()
+    {
+        var (a, b, conversationId) = await _services.CreatePairAsync();
+        var bobsMedia = await UploadAsync(b, conversationId);
+        using var messaging = _services.MessagingClient(a);
+
+        using var sent = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
+            new { clientMessageId = "borrowed", text = "look", mediaIds = new[] { bobsMedia } });
+
+        Assert.Equal(HttpStatusCode.NotFound, sent.StatusCode);
+        Assert.Equal("https://chat.example/problems/media-not-found", (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task MediaFromAnotherConversationOrUnknownMediaCannotBeAttached()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        var (other, _, otherConversationId) = await _services.CreatePairAsync();
+        var elsewhere = await UploadAsync(other, otherConversationId);
+        using var messaging = _services.MessagingClient(a);
+
+        using var foreign = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
+            new { clientMessageId = "foreign", text = "x", mediaIds = new[] { elsewhere } });
+        using var unknown = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
+            new { clientMessageId = "unknown", text = "x", mediaIds = new[] { 987_654_321L } });
+
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Empty((await messaging.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages")).GetProperty("messages").EnumerateArray());
+    }
+
+    private async Task<long> UploadAsync(Chat.Testing.TestUser user, long conversationId)
+    {
+        using var upload = await _services.UploadAsync(user, conversationId, TestImages.Png(40, 30), "pic.png", "image/png");
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        return (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+    }
+}
