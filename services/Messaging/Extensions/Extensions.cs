@@ -51,6 +51,7 @@ internal static class Extensions
             ?? throw new InvalidOperationException($"Messaging needs the '{RedisConnectionName}' connection string (the SignalR backplane).");
         builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 1024 * 1024)
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, MessagingJsonContext.Default))
+            .AddMessagePackProtocol()
             .AddStackExchangeRedis(redis, backplane => backplane.Configuration.ChannelPrefix = RedisChannel.Literal("chat"));
 
         builder.Services.ConfigureHttpJsonOptions(json =>

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BenchmarkDotNet.Attributes;
+using Chat.Messaging.Storage;
+using MessagePack;
+using MessagePack.Resolvers;
+
+namespace Chat.Benchmarks;
+
+/// <summary>
+/// One <c>MessageReceived</c> payload, as the hub's two protocols write and read it: System.Text.Json with a source-generated
+/// context (what the JSON hub protocol is configured with) and MessagePack with the contractless resolver (what SignalR's
+/// MessagePack protocol uses for types without attributes).
+/// </summary>
+[MemoryDiagnoser]
+public class MessageSerializationBenchmarks
+{
+    private static readonly MessagePackSerializerOptions MessagePackOptions = MessagePackSerializerOptions.Standard.WithResolver(ContractlessStandardResolver.Instance);
+
+    private readonly ChatMessage _message = new(1234, 56789, 42, "0b7c9f8e-client-id", MessageKinds.Text,
+        new string('x', 100), [], null, DateTimeOffset.UtcNow, null, null, 56789);
+
+    private byte[] _json = null!;
+    private byte[] _messagePack = null!;
+
+    [GlobalSetup]
+    public void SetUp()
+    {
+        _json = JsonSerializer.SerializeToUtf8Bytes(_message, BenchJsonContext.Default.ChatMessage);
+        _messagePack = MessagePackSerializer.Serialize(_message, MessagePackOptions);
+        Console.WriteLine($"// payload: JSON {_json.Length} bytes, MessagePack {_messagePack.Length} bytes");
+    }
+
+    [Benchmark(Baseline = true)]
+    public byte[] SerializeJsonSourceGenerated() => JsonSerializer.SerializeToUtf8Bytes(_message, BenchJsonContext.Default.ChatMessage);
+
+    [Benchmark]
+    public byte[] SerializeMessagePackContractless() => MessagePackSerializer.Serialize(_message, MessagePackOptions);
+
+    [Benchmark]
+    public ChatMessage? DeserializeJsonSourceGenerated() => JsonSerializer.Deserialize(_json, BenchJsonContext.Default.ChatMessage);
+
+    [Benchmark]
+    public ChatMessage DeserializeMessagePackContractless() => MessagePackSerializer.Deserialize<ChatMessage>(_messagePack, MessagePackOptions);
+}
+
+/// <summary>The same source-generated shape as Messaging's own (internal) JSON context: web defaults.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ChatMessage))]
+internal sealed partial class BenchJsonContext : JsonSerializerContext;

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chat.LoadGen;
+
+/// <summary>One SignalR connection of a user; hands every <c>MessageReceived</c> to the current step's ledger.</summary>
+public sealed class ChatClient(BenchUser user, HubConnection connection) : IAsyncDisposable
+{
+    public BenchUser User { get; } = user;
+    public HubConnection Connection { get; } = connection;
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}
+
+/// <summary>Opens hub connections the way the browser does: WebSockets, no negotiation, token in the query.</summary>
+public sealed class ChatClients(Uri target, bool messagePack)
+{
+    /// <summary>The ledger receivers report to; swapped between steps.</summary>
+    public DeliveryLedger? Ledger { get; set; }
+
+    public event Action<long, ReceivedMessage>? Received;
+
+    public async Task<ChatClient> ConnectAsync(BenchUser user, bool receive, CancellationToken cancellationToken)
+    {
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(target, "/hubs/chat"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken);
+            });
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+        var connection = builder.Build();
+        // Under saturation the server's keep-alives queue behind messages; do not mistake that for a dead server.
+        connection.ServerTimeout = TimeSpan.FromSeconds(120);
+        if (receive)
+        {
+            connection.On<ReceivedMessage>("MessageReceived", message =>
+            {
+                Ledger?.OnReceived(user.Id, message);
+                Received?.Invoke(user.Id, message);
+            });
+        }
+        await connection.StartAsync(cancellationToken);
+        return new ChatClient(user, connection);
+    }
+
+    /// <summary>One connection per user, <paramref name="concurrency"/> handshakes at a time.</summary>
+    public async Task<ChatClient[]> ConnectAllAsync(IReadOnlyList<BenchUser> users, int concurrency, bool receive, CancellationToken cancellationToken)
+    {
+        var clients = new ChatClient[users.Count];
+        await Parallel.ForAsync(0, users.Count, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (i, token) => clients[i] = await ConnectAsync(users[i], receive, token));
+        return clients;
+    }
+}
