@@ -1,47 +1,220 @@
+using System.Threading.Channels;
 using Chat.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Chat.Messaging.Storage;
 
-public sealed class SqliteMessageStore(MessagingDatabase database, TimeProvider time) : IMessageStore
+/// <summary>
+/// Messages in SQLite. Appends are group-committed: one writer takes every append waiting at that moment into one
+/// IMMEDIATE transaction (up to <see cref="MaxBatch"/>), so under load a commit's cost is shared by many messages,
+/// and alone a message still commits at once. Each append keeps its own outcome, seq and idempotency.
+/// </summary>
+public sealed class SqliteMessageStore : IMessageStore, IDisposable
 {
     private const string Columns = MessageRows.Columns;
+    private const int MaxBatch = 256;
+
+    private readonly MessagingDatabase database;
+    private readonly TimeProvider time;
+    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public SqliteMessageStore(MessagingDatabase database, TimeProvider time)
+    {
+        this.database = database;
+        this.time = time;
+        _writer = Task.Run(WriteAppendsAsync);
+    }
 
     public async Task<AppendResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
     {
         using var activity = ChatTelemetry.ActivitySource.StartActivity("messages.append");
         activity?.SetTag("chat.conversation_id", message.ConversationId);
 
-        var result = await database.WriteAsync(async (connection, transaction) =>
+        var pending = new PendingAppend(message);
+        if (!_appends.Writer.TryWrite(pending))
         {
-            var memberIds = await MessageRows.ReadMemberIdsAsync(connection, transaction, message.ConversationId, cancellationToken);
-            if (!memberIds.Contains(message.SenderId))
-            {
-                return new AppendResult(AppendStatus.NotMember, null, []);
-            }
-
-            await using (var existing = connection.CreateCommand($"""
-                SELECT {Columns} FROM messages
-                WHERE conversation_id = @conversation AND sender_id = @sender AND client_message_id = @client
-                """, transaction)
-                .With("@conversation", message.ConversationId)
-                .With("@sender", message.SenderId)
-                .With("@client", message.ClientMessageId))
-            await using (var reader = await existing.ExecuteReaderAsync(cancellationToken))
-            {
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    return new AppendResult(AppendStatus.Duplicate, MessageRows.Read(reader), memberIds);
-                }
-            }
-
-            var stored = await MessageRows.AppendAsync(connection, transaction, message.ConversationId, message.SenderId,
-                message.ClientMessageId, MessageKinds.Text, message.Text, message.Media, null, time.GetUtcNow(), cancellationToken);
-            return new AppendResult(AppendStatus.Appended, stored, memberIds);
-        }, cancellationToken);
+            throw new ObjectDisposedException(nameof(SqliteMessageStore));
+        }
+        // A caller that gives up still gets its message stored (or not) as one unit; a retry finds it by its client id.
+        var result = await pending.Completion.Task.WaitAsync(cancellationToken);
 
         activity?.SetTag("chat.seq", result.Message?.Seq);
         return result;
+    }
+
+    public void Dispose() => _appends.Writer.TryComplete();
+
+    private async Task WriteAppendsAsync()
+    {
+        var batch = new List<PendingAppend>(MaxBatch);
+        while (await _appends.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _appends.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // One failing message must not fail its neighbours: commit them one by one.
+                foreach (var pending in batch)
+                {
+                    try
+                    {
+                        await CommitAsync([pending]);
+                    }
+                    catch (Exception e)
+                    {
+                        pending.Completion.TrySetException(e);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                batch[0].Completion.TrySetException(e);
+            }
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(IReadOnlyList<PendingAppend> batch)
+    {
+        var results = await database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var commands = new AppendCommands(connection, transaction);
+            var members = new Dictionary<long, List<long>>();
+            var now = time.GetUtcNow();
+            var outcomes = new AppendResult[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                outcomes[i] = await AppendOneAsync(commands, members, batch[i].Message, now);
+            }
+            return outcomes;
+        }, CancellationToken.None);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(results[i]);
+        }
+    }
+
+    private static async Task<AppendResult> AppendOneAsync(
+        AppendCommands commands, Dictionary<long, List<long>> members, NewMessage message, DateTimeOffset now)
+    {
+        if (!members.TryGetValue(message.ConversationId, out var memberIds))
+        {
+            memberIds = await commands.ReadMemberIdsAsync(message.ConversationId);
+            members[message.ConversationId] = memberIds;
+        }
+        if (!memberIds.Contains(message.SenderId))
+        {
+            return new AppendResult(AppendStatus.NotMember, null, []);
+        }
+        if (await commands.FindExistingAsync(message) is { } original)
+        {
+            return new AppendResult(AppendStatus.Duplicate, original, memberIds);
+        }
+        return new AppendResult(AppendStatus.Appended, await commands.InsertAsync(message, now), memberIds);
+    }
+
+    private sealed class PendingAppend(NewMessage message)
+    {
+        public NewMessage Message { get; } = message;
+
+        public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>The statements of an append, prepared once per batch and rebound for each message.</summary>
+    private sealed class AppendCommands : IAsyncDisposable
+    {
+        private readonly SqliteCommand _members;
+        private readonly SqliteCommand _existing;
+        private readonly SqliteCommand _next;
+        private readonly SqliteCommand _insert;
+
+        public AppendCommands(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            _members = connection.CreateCommand("SELECT user_id FROM members WHERE conversation_id = @conversation ORDER BY joined_at, user_id", transaction);
+            _members.Parameters.Add("@conversation", SqliteType.Integer);
+            _existing = connection.CreateCommand($"""
+                SELECT {Columns} FROM messages
+                WHERE conversation_id = @conversation AND sender_id = @sender AND client_message_id = @client
+                """, transaction);
+            _existing.Parameters.Add("@conversation", SqliteType.Integer);
+            _existing.Parameters.Add("@sender", SqliteType.Integer);
+            _existing.Parameters.Add("@client", SqliteType.Text);
+            _next = connection.CreateCommand("""
+                UPDATE conversations SET last_seq = last_seq + 1, last_version = last_version + 1, updated_at = @now
+                WHERE id = @conversation
+                RETURNING last_seq, last_version
+                """, transaction);
+            _next.Parameters.Add("@conversation", SqliteType.Integer);
+            _next.Parameters.Add("@now", SqliteType.Integer);
+            _insert = connection.CreateCommand($"""
+                INSERT INTO messages ({Columns})
+                VALUES (@conversation, @seq, @sender, @client, 'text', @text, @media, NULL, @now, NULL, NULL, @version)
+                """, transaction);
+            foreach (var (name, type) in new[] { ("@conversation", SqliteType.Integer), ("@seq", SqliteType.Integer), ("@sender", SqliteType.Integer),
+                ("@client", SqliteType.Text), ("@text", SqliteType.Text), ("@media", SqliteType.Text), ("@now", SqliteType.Integer), ("@version", SqliteType.Integer) })
+            {
+                _insert.Parameters.Add(name, type);
+            }
+        }
+
+        public async Task<List<long>> ReadMemberIdsAsync(long conversationId)
+        {
+            _members.Parameters[0].Value = conversationId;
+            var ids = new List<long>();
+            await using var reader = await _members.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+            return ids;
+        }
+
+        public async Task<ChatMessage?> FindExistingAsync(NewMessage message)
+        {
+            _existing.Parameters[0].Value = message.ConversationId;
+            _existing.Parameters[1].Value = message.SenderId;
+            _existing.Parameters[2].Value = message.ClientMessageId;
+            await using var reader = await _existing.ExecuteReaderAsync();
+            return await reader.ReadAsync() ? MessageRows.Read(reader) : null;
+        }
+
+        public async Task<ChatMessage> InsertAsync(NewMessage message, DateTimeOffset now)
+        {
+            var nowMs = now.ToUnixTimeMilliseconds();
+            _next.Parameters[0].Value = message.ConversationId;
+            _next.Parameters[1].Value = nowMs;
+            long seq, version;
+            await using (var reader = await _next.ExecuteReaderAsync())
+            {
+                await reader.ReadAsync();
+                seq = reader.GetInt64(0);
+                version = reader.GetInt64(1);
+            }
+            var values = new object[] { message.ConversationId, seq, message.SenderId, message.ClientMessageId, message.Text,
+                (object?)MessageRows.FormatMedia(message.Media) ?? DBNull.Value, nowMs, version };
+            for (var i = 0; i < values.Length; i++)
+            {
+                _insert.Parameters[i].Value = values[i];
+            }
+            await _insert.ExecuteNonQueryAsync();
+            return new ChatMessage(message.ConversationId, seq, message.SenderId, message.ClientMessageId, MessageKinds.Text, message.Text,
+                message.Media, null, DateTimeOffset.FromUnixTimeMilliseconds(nowMs), null, null, version);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _members.DisposeAsync();
+            await _existing.DisposeAsync();
+            await _next.DisposeAsync();
+            await _insert.DisposeAsync();
+        }
     }
 
     public async Task<MessagePage> GetPageAsync(long conversationId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken)
