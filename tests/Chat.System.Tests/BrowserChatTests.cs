@@ -1,48 +1,48 @@
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Chat.System.Tests;
 
-/// <summary>Two people, two browser windows (Debian's Chromium driven by Playwright), the real web client.</summary>
+/// <summary>Signing up and in, and two people in two browser windows (Debian's Chromium driven by Playwright), on the real web client.</summary>
 [Collection(SystemCollection.Name)]
-public sealed class BrowserChatTests(ChatApp app) : IClassFixture<ChatApp>, IAsyncLifetime
+public sealed class BrowserChatTests(ChatApp app) : BrowserTest(app), IClassFixture<ChatApp>
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-    private static readonly float Patience = 20_000;
-
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    public async Task InitializeAsync()
+    [Fact]
+    public async Task ASignedUpUserStaysSignedInAcrossAReloadAndAWrongPasswordIsRefusedWithAClearError()
     {
-        Assert.True(File.Exists(ChromiumPath), $"Browser tests drive Debian's Chromium at {ChromiumPath}; install it with 'apt-get install chromium'.");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-    }
+        var username = Unique("erin");
+        var page = await SignUpInNewWindowAsync(username, "Erin");
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await page.ReloadAsync();
+        await page.Locator("#me").Filter(new() { HasText = "Erin" }).WaitForAsync(new() { Timeout = Patience });
+        await Expect(page.Locator("#auth-screen")).ToBeHiddenAsync();
+
+        await page.ClickAsync("#logout");
+        await page.Locator("#auth-screen").WaitForAsync(new() { Timeout = Patience });
+        await page.ReloadAsync();
+        await page.Locator("#auth-screen").WaitForAsync(new() { Timeout = Patience });
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", "not the passphrase");
+        await page.ClickAsync("#login");
+
+        await Expect(page.Locator("#auth-error")).ToHaveTextAsync("Invalid username or password.", new() { Timeout = Patience });
+        await Expect(page.Locator("#chat-screen")).ToBeHiddenAsync();
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("#login");
+        await page.Locator("#me").Filter(new() { HasText = "Erin" }).WaitForAsync(new() { Timeout = Patience });
+        await Expect(page.Locator("#auth-error")).ToBeHiddenAsync();
     }
 
     [Fact]
     public async Task AMessageTypedInOneWindowAppearsInTheOtherAsPlainText()
     {
-        var suffix = Guid.NewGuid().ToString("N")[..6];
-        var alice = await SignUpInNewWindowAsync("alice_" + suffix, "Alice");
-        var bob = await SignUpInNewWindowAsync("bob_" + suffix, "Bob");
+        var alice = await SignUpInNewWindowAsync(Unique("alice"), "Alice");
+        var bobName = Unique("bob");
+        var bob = await SignUpInNewWindowAsync(bobName, "Bob");
         const string text = "Hi Bob! <b>not bold</b> <img src=x onerror=alert(1)>";
 
-        await alice.FillAsync("#user-search", "bob_" + suffix);
-        await alice.ClickAsync($"#user-results button:has-text('bob_{suffix}')");
-        await alice.Locator("#conversation-title").Filter(new() { HasText = "Bob" }).WaitForAsync(new() { Timeout = Patience });
-        await alice.FillAsync("textarea#composer", text);
-        await alice.PressAsync("textarea#composer", "Enter");
+        await OpenDirectChatAsync(alice, bobName, "Bob");
+        await SendAsync(alice, text);
 
         await bob.Locator("#conversations [data-conversation-id]").First.ClickAsync(new() { Timeout = Patience });
         var received = bob.Locator("#messages .message[data-seq='1'] .message-text");
@@ -52,25 +52,74 @@ public sealed class BrowserChatTests(ChatApp app) : IClassFixture<ChatApp>, IAsy
         await alice.Locator("#messages .message[data-seq='1']").WaitForAsync(new() { Timeout = Patience });
         Assert.Equal(1, await alice.Locator("#messages .message").CountAsync());
 
-        if (Environment.GetEnvironmentVariable("CHAT_SCREENSHOT_DIR") is { Length: > 0 } screenshots)
+        if (ScreenshotDirectory is not null)
         {
-            await bob.FillAsync("textarea#composer", "Hello Alice, all good here.");
-            await bob.PressAsync("textarea#composer", "Enter");
+            await SendAsync(bob, "Hello Alice, all good here.");
             await alice.Locator("#messages .message[data-seq='2']").WaitForAsync(new() { Timeout = Patience });
-            await alice.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "web-client.png") });
+            await SaveScreenshotAsync(alice, "web-client.png");
         }
     }
 
-    private async Task<IPage> SignUpInNewWindowAsync(string username, string displayName)
+    [Fact]
+    public async Task WhenBobsPageClosesAliceSeesHimGoOfflineWithLastSeenInTheConversationDetails()
     {
-        var context = await _browser.NewContextAsync(new() { BaseURL = app.Gateway.ToString(), ViewportSize = new() { Width = 1100, Height = 700 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/");
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", "a long enough passphrase");
-        await page.FillAsync("#display-name", displayName);
-        await page.ClickAsync("#signup");
-        await page.Locator("#me").Filter(new() { HasText = displayName }).WaitForAsync(new() { Timeout = Patience });
-        return page;
+        var alice = await SignUpInNewWindowAsync(Unique("alice"), "Alice");
+        var bobName = Unique("bob");
+        var bob = await SignUpInNewWindowAsync(bobName, "Bob");
+        await WaitUntilConnectedAsync(bob);
+        var bobId = await OpenDirectChatAsync(alice, bobName, "Bob");
+
+        await WaitForPresenceInDetailsAsync(alice, bobId, "online");
+        await alice.ClickAsync("#details-close");
+        await bob.CloseAsync();
+
+        await WaitForPresenceInDetailsAsync(alice, bobId, "offline");
+        await Expect(alice.Locator($"#group-members li[data-member-id='{bobId}'] .member-presence")).ToContainTextAsync("last seen");
+    }
+
+    [Fact(Skip = "Needs the server to push presence: Presence publishes changes on Redis 'chat:presence:changes', but Messaging never "
+        + "subscribes to it nor calls IChatClient.PresenceChanged, and the client fetches GET /api/presence only on (re)connect, for new "
+        + "conversations and when the details open, so an open page's dots never change by themselves on main.")]
+    public async Task WhenBobsPageClosesAlicesOpenChatShowsHimOfflineWithoutAnyClick()
+    {
+        var alice = await SignUpInNewWindowAsync(Unique("alice"), "Alice");
+        var bobName = Unique("bob");
+        var bob = await SignUpInNewWindowAsync(bobName, "Bob");
+        await WaitUntilConnectedAsync(bob);
+        await OpenDirectChatAsync(alice, bobName, "Bob");
+        var conversationId = await OpenConversationIdAsync(alice);
+        var headerDot = alice.Locator("#conversation-avatar .presence-dot");
+        var listDot = alice.Locator($"#conversations [data-conversation-id='{conversationId}'] .presence-dot");
+        await Expect(headerDot).ToHaveAttributeAsync("data-presence", "online", new() { Timeout = Patience });
+
+        await bob.CloseAsync();
+
+        // Presence's heartbeat timeout (30 s) bounds it even if the close were missed.
+        await Expect(headerDot).ToHaveAttributeAsync("data-presence", "offline", new() { Timeout = 45_000 });
+        await Expect(listDot).ToHaveAttributeAsync("data-presence", "offline");
+        await Expect(alice.Locator("#conversation-subtitle")).ToContainTextAsync("last seen");
+    }
+
+    /// <summary>
+    /// The details dialog asks for presence each time it opens: reopen it until the member shows <paramref name="status"/>,
+    /// and leave it open.
+    /// </summary>
+    private static async Task WaitForPresenceInDetailsAsync(IPage page, string userId, string status)
+    {
+        var dot = page.Locator($"#group-members li[data-member-id='{userId}'] .presence-dot[data-presence='{status}']");
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.ClickAsync("#conversation-details");
+            await page.Locator("dialog#details-dialog").WaitForAsync(new() { Timeout = Patience });
+            try
+            {
+                await dot.WaitForAsync(new() { Timeout = 1_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 30)
+            {
+                await page.ClickAsync("#details-close");
+            }
+        }
     }
 }

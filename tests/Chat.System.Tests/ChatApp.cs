@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,6 +80,31 @@ public class ChatApp : IAsyncLifetime
             }
         }
         return replicas;
+    }
+
+    /// <summary>Kills the only Messaging replica, its whole process tree (the orchestrator's pid is the launcher); returns its resource id.</summary>
+    public async Task<string> CrashMessagingAsync()
+    {
+        var (replicaId, processId) = (await GetMessagingReplicaProcessesAsync(expected: 1)).Single();
+        using var replica = Process.GetProcessById(processId);
+        replica.Kill(entireProcessTree: true);
+        await replica.WaitForExitAsync();
+        return replicaId;
+    }
+
+    /// <summary>Has the orchestrator start a Messaging replica that exited (crashed or stopped) again, and waits until it is healthy.</summary>
+    public async Task StartMessagingAgainAsync(string replicaId)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var notifications = _app!.ResourceNotifications;
+        await notifications.WaitForResourceAsync("messaging",
+            e => e.ResourceId == replicaId && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
+        var started = await _app.ResourceCommands.ExecuteCommandAsync(replicaId, KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(started.Success, $"The orchestrator did not start {replicaId} again: {started.Message}");
+        await notifications.WaitForResourceAsync("messaging",
+            e => e.ResourceId == replicaId && e.Snapshot.State?.Text == KnownResourceStates.Running
+                && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+            timeout.Token);
     }
 
     public HttpClient CreateClient(string? accessToken = null)

@@ -682,7 +682,8 @@ export class Store {
 
     if (!cs.loaded) return fresh;
     if (cs.messages.has(msg.seq)) return false;
-    if (Number.isFinite(cs.low) && msg.seq < cs.low) return false; // older than held: history paging's job
+    // Older than the contiguous history held: history paging's job. A seq after `last` fills a gap, even below `low`.
+    if (Number.isFinite(cs.low) && msg.seq < cs.low && msg.seq <= cs.last) return false;
     cs.messages.set(msg.seq, msg);
     if (msg.seq < cs.low) cs.low = msg.seq;
     if (msg.seq === cs.last + 1) this.advanceTo(cs, msg.seq);

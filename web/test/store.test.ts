@@ -164,6 +164,18 @@ describe('gap repair and sync', () => {
     expect(store.get('7')!.conv.lastMessage!.text).toBe('v2');
   });
 
+  it('keeps a message that arrives after a newer one in a conversation that was loaded empty', async () => {
+    const server = new FakeServer();
+    const store = await openLoaded(server);
+    const first = server.add(2, 'first');
+    const second = server.add(1, 'second');
+    store.push({ kind: 'message', payload: { ...second } });
+    store.push({ kind: 'message', payload: { ...first } });
+    await settle();
+    expect(textsOf(store, '7')).toEqual(['first', 'second']);
+    expect(store.get('7')!.last).toBe(2);
+  });
+
   it('never inserts a message older than the loaded window from a push', async () => {
     const server = new FakeServer();
     for (let i = 1; i <= 60; i++) server.add(2, `m${i}`);
