@@ -77,9 +77,7 @@ public sealed class BrowserChatTests(ChatApp app) : BrowserTest(app), IClassFixt
         await Expect(alice.Locator($"#group-members li[data-member-id='{bobId}'] .member-presence")).ToContainTextAsync("last seen");
     }
 
-    [Fact(Skip = "Needs the server to push presence: Presence publishes changes on Redis 'chat:presence:changes', but Messaging never "
-        + "subscribes to it nor calls IChatClient.PresenceChanged, and the client fetches GET /api/presence only on (re)connect, for new "
-        + "conversations and when the details open, so an open page's dots never change by themselves on main.")]
+    [Fact]
     public async Task WhenBobsPageClosesAlicesOpenChatShowsHimOfflineWithoutAnyClick()
     {
         var alice = await SignUpInNewWindowAsync(Unique("alice"), "Alice");

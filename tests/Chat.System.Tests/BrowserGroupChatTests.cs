@@ -108,8 +108,7 @@ public sealed class BrowserGroupChatTests(ChatApp app) : BrowserTest(app), IClas
         await Expect(alice.Locator("#send")).ToBeEnabledAsync();
     }
 
-    [Fact(Skip = "Needs the Media work of issue 6 on main: Messaging refuses every message with mediaIds (MessageRules: "
-        + "'attachments-unavailable'), and Media has no GET /api/media/{id}/info, which the client asks for the thumbnail URL.")]
+    [Fact]
     public async Task AnImageSentInAGroupShowsAsAThumbnailToEveryMemberAndOpensFullSize()
     {
         var alice = await SignUpInNewWindowAsync(Unique("alice"), "Alice");
