@@ -57,6 +57,15 @@ public sealed class BrowserGroupChatTests(ChatApp app) : BrowserTest(app), IClas
             await Expect(page.Locator("#messages .message.system .system-text").First).ToContainTextAsync("created the group “Weekend trip”");
         }
         Assert.Equal(1, await alice.Locator("#messages .message.own .message-text").CountAsync());
+        if (ScreenshotDirectory is not null)
+        {
+            // A picture in the group, as the README shows it.
+            await bob.SetInputFilesAsync("#file-input", new FilePayload { Name = "sunset.png", MimeType = "image/png", Buffer = TestPictures.Gradient(480, 300) });
+            await bob.Locator("#attachments .attachment[data-state='done']").WaitForAsync(new() { Timeout = Patience });
+            await SendAsync(bob, "The view from the cabin!");
+            await alice.Locator("#messages .media-image img").WaitForAsync(new() { Timeout = Patience });
+            await alice.WaitForFunctionAsync("() => [...document.querySelectorAll('#messages .media-image img')].every(i => i.complete && i.naturalWidth > 0)");
+        }
         await SaveScreenshotAsync(alice, "group-chat.png");
         if (ScreenshotDirectory is not null)
         {
