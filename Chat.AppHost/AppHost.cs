@@ -4,15 +4,18 @@ using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Stores: the Redis role (Garnet unless a Redis connection string is configured) and the data directory.
-var redis = builder.AddRedisRole();
+// Stores: Chat:Mode = embedded (Garnet, SQLite, a directory) or containers (Redis, MongoDB, MinIO); connection strings
+// point any role at an engine that already runs elsewhere. SQLite files and blobs not moved live in the data directory.
+var stores = builder.AddStores();
+var redis = stores.Redis;
 var dataDirectory = builder.GetDataDirectory();
 var internalKey = builder.AddParameter("internal-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
 var maxUploadBytes = builder.Configuration.GetValue("Media:MaxUploadBytes", 25L * 1024 * 1024);
 
 // Services, each with its own store.
 var identity = builder.AddService<Projects.Chat_Identity>("identity")
-    .WithEnvironment("Identity__DataDirectory", Path.Combine(dataDirectory, "identity"));
+    .WithEnvironment("Identity__DataDirectory", Path.Combine(dataDirectory, "identity"))
+    .WithDocuments(stores);
 
 var messaging = builder.AddService<Projects.Chat_Messaging>("messaging")
     .WithReplicas(builder.Configuration.GetValue("Messaging:Replicas", 1))
@@ -21,6 +24,7 @@ var messaging = builder.AddService<Projects.Chat_Messaging>("messaging")
     .WithSettingFromAppHost(builder.Configuration, "Messaging:Presence:HeartbeatInterval")
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithRedis(redis)
+    .WithDocuments(stores)
     .WithServiceReference(identity);
 
 var presence = builder.AddService<Projects.Chat_Presence>("presence")
@@ -34,6 +38,8 @@ var media = builder.AddService<Projects.Chat_Media>("media")
     .WithEnvironment("Media__DataDirectory", Path.Combine(dataDirectory, "media"))
     .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes.ToString(CultureInfo.InvariantCulture))
     .WithEnvironment("Chat__Internal__Key", internalKey)
+    .WithDocuments(stores)
+    .WithBlobs(stores)
     .WithServiceReference(identity)
     .WithServiceReference(messaging);
 // Messaging checks attachments with Media and releases pruned ones; Media waits for Messaging, so no wait here.

@@ -1,6 +1,9 @@
 extern alias IdentityService;
 
+using Chat.Mongo;
 using Chat.Sqlite;
+using Chat.Testing;
+using MongoDB.Driver;
 using IdentityService::Chat.Identity.Tokens;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,7 +18,7 @@ public abstract class RefreshTokenStoreContractTests
 
     private DateTimeOffset InADay => Time.GetUtcNow().AddDays(1);
 
-    [Fact]
+    [ContractFact]
     public async Task ACurrentTokenRotatesToTheNextOneOfItsFamily()
     {
         var store = CreateStore();
@@ -29,7 +32,7 @@ public abstract class RefreshTokenStoreContractTests
         Assert.Equal(new RefreshResult(RefreshOutcome.Rotated, 7, "family"), again);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PresentingAReplacedTokenRevokesTheWholeFamily()
     {
         var store = CreateStore();
@@ -44,7 +47,7 @@ public abstract class RefreshTokenStoreContractTests
         Assert.Equal(RefreshOutcome.Invalid, newestAfterReuse.Outcome);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ConcurrentUsesOfOneTokenRotateItOnlyOnce()
     {
         var store = CreateStore();
@@ -56,7 +59,7 @@ public abstract class RefreshTokenStoreContractTests
         Assert.Equal(1, results.Count(r => r.Outcome == RefreshOutcome.Rotated));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UnknownAndExpiredTokensAreInvalid()
     {
         var store = CreateStore();
@@ -71,7 +74,7 @@ public abstract class RefreshTokenStoreContractTests
         Assert.Equal(RefreshOutcome.Invalid, expired.Outcome);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task RevokingAFamilyByAnyOfItsTokensEndsItAndOnlyIt()
     {
         var store = CreateStore();
@@ -86,7 +89,7 @@ public abstract class RefreshTokenStoreContractTests
         Assert.Equal(RefreshOutcome.Rotated, (await store.RotateAsync(other, Hash(), InADay, CancellationToken.None)).Outcome);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task RevokingAUserKeepsOnlyTheNamedFamilyAndOtherUsers()
     {
         var store = CreateStore();
@@ -102,7 +105,7 @@ public abstract class RefreshTokenStoreContractTests
         Assert.Equal(RefreshOutcome.Rotated, (await store.RotateAsync(otherUser, Hash(), InADay, CancellationToken.None)).Outcome);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task RevokingAUserWithoutAFamilyToKeepEndsAllItsFamilies()
     {
         var store = CreateStore();
@@ -121,4 +124,19 @@ public sealed class SqliteRefreshTokenStoreTests : RefreshTokenStoreContractTest
 {
     protected override IRefreshTokenStore CreateStore() => new SqliteRefreshTokenStore(
         new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-refresh-").FullName, "identity.db")), Time);
+}
+
+[RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
+public sealed class MongoRefreshTokenStoreTests : RefreshTokenStoreContractTests, IDisposable
+{
+    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
+    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-identity-test");
+
+    protected override IRefreshTokenStore CreateStore() => new MongoRefreshTokenStore(_client, _client.GetDatabase(_databaseName), Time);
+
+    public void Dispose()
+    {
+        _client.DropDatabase(_databaseName);
+        _client.Dispose();
+    }
 }

@@ -1,6 +1,9 @@
 extern alias IdentityService;
 
+using Chat.Mongo;
 using Chat.Sqlite;
+using Chat.Testing;
+using MongoDB.Driver;
 using IdentityService::Chat.Identity.Users;
 
 namespace Chat.Identity.Tests;
@@ -10,7 +13,7 @@ public abstract class UserStoreContractTests
 {
     protected abstract IUserStore CreateStore();
 
-    [Fact]
+    [ContractFact]
     public async Task ACreatedUserIsFoundByIdAndByUsernameInAnyCase()
     {
         var store = CreateStore();
@@ -24,7 +27,7 @@ public abstract class UserStoreContractTests
         Assert.Equal("hash", credentials?.PasswordHash);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreatingATakenUsernameReturnsNull()
     {
         var store = CreateStore();
@@ -33,7 +36,7 @@ public abstract class UserStoreContractTests
         Assert.Null(await store.CreateAsync("TAKEN", "Second", "hash", CancellationToken.None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task SearchTreatsWildcardCharactersLiterally()
     {
         var store = CreateStore();
@@ -45,7 +48,7 @@ public abstract class UserStoreContractTests
         Assert.Equal(["a_b"], found.Select(u => u.Username));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task SearchPagesAfterTheLastIdSeen()
     {
         var store = CreateStore();
@@ -62,7 +65,7 @@ public abstract class UserStoreContractTests
         Assert.Empty(first.Select(u => u.Id).Intersect(second.Select(u => u.Id)));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ADisplayNameChangeIsWhatLaterReadsSee()
     {
         var store = CreateStore();
@@ -75,7 +78,7 @@ public abstract class UserStoreContractTests
         Assert.Null(await store.UpdateDisplayNameAsync(created.Id + 1000, "Nobody", CancellationToken.None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task APasswordHashChangeIsWhatLaterCredentialLookupsSee()
     {
         var store = CreateStore();
@@ -94,4 +97,23 @@ public sealed class SqliteUserStoreTests : UserStoreContractTests
 {
     protected override IUserStore CreateStore() => new SqliteUserStore(
         new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-users-").FullName, "identity.db")), TimeProvider.System);
+}
+
+[RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
+public sealed class MongoUserStoreTests : UserStoreContractTests, IDisposable
+{
+    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
+    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-identity-test");
+
+    protected override IUserStore CreateStore()
+    {
+        var database = _client.GetDatabase(_databaseName);
+        return new MongoUserStore(database, new MongoIdSequences(database), TimeProvider.System);
+    }
+
+    public void Dispose()
+    {
+        _client.DropDatabase(_databaseName);
+        _client.Dispose();
+    }
 }

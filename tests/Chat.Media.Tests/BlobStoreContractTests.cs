@@ -1,6 +1,7 @@
 extern alias MediaService;
 
 using System.Security.Cryptography;
+using Chat.Testing;
 using MediaService::Chat.Media.Storage;
 
 namespace Chat.Media.Tests;
@@ -108,5 +109,50 @@ public sealed class FileSystemBlobStoreTests : BlobStoreContractTests
     {
         base.Dispose();
         Directory.Delete(_root, recursive: true);
+    }
+}
+
+/// <summary>The same contract against S3, served by s3rver on loopback (see <see cref="S3rverFixture"/>).</summary>
+public sealed class S3BlobStoreTests : BlobStoreContractTests, IClassFixture<S3rverFixture>
+{
+    private readonly S3BlobStore _store;
+
+    public S3BlobStoreTests(S3rverFixture s3)
+    {
+        // A bucket per test class instance, so no test sees another's objects without listing anything.
+        _store = new S3BlobStore(new S3BlobStoreOptions
+        {
+            ServiceUrl = s3.ServiceUrl,
+            Bucket = $"chat-test-{Guid.NewGuid():N}"[..40],
+            AccessKey = S3rverFixture.AccessKey,
+            SecretKey = S3rverFixture.SecretKey,
+        });
+    }
+
+    protected override IBlobStore Store => _store;
+
+    [Fact]
+    public async Task ARangedReadFetchesOnlyTheBytesFromTheSeekPosition()
+    {
+        var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4096);
+        var staged = Path.Combine(Staging, "ranged");
+        File.WriteAllBytes(staged, bytes);
+        var key = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        await Store.PutAsync(key, staged, CancellationToken.None);
+
+        await using var stream = (await Store.OpenReadAsync(key, CancellationToken.None))!;
+        stream.Seek(1000, SeekOrigin.Begin);
+        var buffer = new byte[100];
+        await stream.ReadExactlyAsync(buffer);
+
+        Assert.True(stream.CanSeek);
+        Assert.Equal(4096, stream.Length);
+        Assert.Equal(bytes[1000..1100], buffer);
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _store.Dispose();
     }
 }

@@ -1,6 +1,9 @@
 extern alias MessagingService;
 
+using Chat.Mongo;
+using Chat.Testing;
 using MessagingService::Chat.Messaging.Storage;
+using MongoDB.Driver;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Chat.Messaging.Tests;
@@ -13,7 +16,7 @@ public abstract class MessageStoreContractTests
     /// <summary>A fresh, empty store pair.</summary>
     protected abstract (IConversationStore Conversations, IMessageStore Messages) CreateStores();
 
-    [Fact]
+    [ContractFact]
     public async Task ConcurrentAppendsGetEveryNumberFromOneUpExactlyOnce()
     {
         var (conversations, messages) = CreateStores();
@@ -26,7 +29,7 @@ public abstract class MessageStoreContractTests
         Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), results.Select(r => r.Message!.Seq).Order());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AppendingTheSameClientMessageIdAgainReturnsTheOriginal()
     {
         var (conversations, messages) = CreateStores();
@@ -42,7 +45,7 @@ public abstract class MessageStoreContractTests
         Assert.Equal(2, otherSender.Message!.Seq);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ANonMemberAppendsNothing()
     {
         var (conversations, messages) = CreateStores();
@@ -54,7 +57,7 @@ public abstract class MessageStoreContractTests
         Assert.Empty((await messages.GetPageAsync(direct.Id, null, null, 10, CancellationToken.None)).Messages);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ADirectConversationIsOnePerPairWhicheverSideOpensIt()
     {
         var (conversations, _) = CreateStores();
@@ -65,7 +68,7 @@ public abstract class MessageStoreContractTests
         Assert.Single(ids.Select(c => c.Id).Distinct());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task EditsAndDeletesRaiseTheVersionAndShowAsUpdates()
     {
         var (conversations, messages) = CreateStores();
@@ -86,7 +89,7 @@ public abstract class MessageStoreContractTests
         Assert.Equal([m1.Seq, m2.Seq], updates.Select(u => u.Seq));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReadMarkersMoveForwardOnlyAndNeverPastTheLastSeq()
     {
         var (conversations, messages) = CreateStores();
@@ -107,7 +110,7 @@ public abstract class MessageStoreContractTests
         Assert.Equal(ChangeStatus.NotFound, stranger.Status);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PruningRemovesOnlyMessagesOlderThanTheCutoffInBatches()
     {
         var (conversations, messages) = CreateStores();
@@ -151,5 +154,25 @@ public sealed class SqliteMessageStoreTests : MessageStoreContractTests
             (i % 2 == 0 ? first : second).AppendAsync(new NewMessage(direct.Id, 1, $"r{i}", "x", []), CancellationToken.None)));
 
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), results.Select(r => r.Message!.Seq).Order());
+    }
+}
+
+[RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
+public sealed class MongoMessageStoreTests : MessageStoreContractTests, IDisposable
+{
+    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
+    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-messaging-test");
+
+    protected override (IConversationStore Conversations, IMessageStore Messages) CreateStores()
+    {
+        var mongo = _client.GetDatabase(_databaseName);
+        var database = new MongoMessagingDatabase(_client, mongo, new MongoIdSequences(mongo));
+        return (new MongoConversationStore(database, Clock), new MongoMessageStore(database, Clock));
+    }
+
+    public void Dispose()
+    {
+        _client.DropDatabase(_databaseName);
+        _client.Dispose();
     }
 }

@@ -11,21 +11,23 @@ using PresenceTracker = PresenceService::Chat.Presence.PresenceTracker;
 
 namespace Chat.Presence.Tests;
 
-public sealed class AwayAndExpiryTests : IAsyncLifetime
+/// <summary>Run against Garnet and against a real redis-server: the Redis mode is first class.</summary>
+public abstract class AwayAndExpiryTests : IAsyncLifetime
 {
     private readonly ServiceRouter _router = new();
-    private readonly GarnetFixture _garnet = new();
+    private readonly IRedisFixture _server;
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly IdentityFactory _identity;
     private readonly ChatServiceFactory<PresenceProgram> _presence;
     private ConnectionMultiplexer _redis = null!;
     private readonly List<JsonElement> _published = [];
 
-    public AwayAndExpiryTests()
+    protected AwayAndExpiryTests(IRedisFixture server)
     {
+        _server = server;
         _identity = new IdentityFactory(_router);
         _router.Add("identity", () => _identity.Server.CreateHandler());
-        _presence = new ChatServiceFactory<PresenceProgram>(_router, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _garnet.ConnectionString })
+        _presence = new ChatServiceFactory<PresenceProgram>(_router, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _server.ConnectionString })
         {
             TestServices = services => services.AddSingleton<TimeProvider>(_time),
         };
@@ -33,7 +35,7 @@ public sealed class AwayAndExpiryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await ConnectionMultiplexer.ConnectAsync(_garnet.ConnectionString);
+        _redis = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
         await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("chat:presence:changes"), (_, value) =>
         {
             lock (_published)
@@ -48,7 +50,7 @@ public sealed class AwayAndExpiryTests : IAsyncLifetime
         await _redis.DisposeAsync();
         _presence.Dispose();
         _identity.Dispose();
-        _garnet.Dispose();
+        _server.Dispose();
     }
 
     [Fact]
@@ -143,3 +145,7 @@ public sealed class AwayAndExpiryTests : IAsyncLifetime
         return all![0].GetProperty("status").GetString()!;
     }
 }
+
+public sealed class GarnetAwayAndExpiryTests() : AwayAndExpiryTests(new GarnetFixture());
+
+public sealed class RedisServerAwayAndExpiryTests() : AwayAndExpiryTests(new RedisServerFixture());

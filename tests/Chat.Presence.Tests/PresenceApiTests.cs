@@ -11,21 +11,23 @@ using PresenceProgram = PresenceService::Program;
 
 namespace Chat.Presence.Tests;
 
-public sealed class PresenceApiTests : IDisposable
+/// <summary>Run against Garnet and against a real redis-server: the Redis mode is first class.</summary>
+public abstract class PresenceApiTests : IDisposable
 {
     private readonly ServiceRouter _router = new();
-    private readonly GarnetFixture _garnet = new();
+    private readonly IRedisFixture _server;
     private readonly IdentityFactory _identity;
     private readonly ChatServiceFactory<PresenceProgram> _presence;
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
-    public PresenceApiTests()
+    protected PresenceApiTests(IRedisFixture server)
     {
+        _server = server;
         _identity = new IdentityFactory(_router);
         _router.Add("identity", () => _identity.Server.CreateHandler());
         _presence = new ChatServiceFactory<PresenceProgram>(_router, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = _garnet.ConnectionString,
+            ["ConnectionStrings:redis"] = _server.ConnectionString,
             ["Presence:HeartbeatTimeout"] = "00:00:30",
         })
         {
@@ -37,7 +39,7 @@ public sealed class PresenceApiTests : IDisposable
     {
         _presence.Dispose();
         _identity.Dispose();
-        _garnet.Dispose();
+        _server.Dispose();
     }
 
     [Fact]
@@ -90,7 +92,7 @@ public sealed class PresenceApiTests : IDisposable
     [Fact]
     public async Task GoingOnlineIsPublishedOnTheChangesChannel()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_garnet.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
         var published = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("chat:presence:changes"), (_, value) => published.TrySetResult(value!));
 
@@ -154,3 +156,7 @@ public sealed class PresenceApiTests : IDisposable
         return Assert.Single(all!);
     }
 }
+
+public sealed class GarnetPresenceApiTests() : PresenceApiTests(new GarnetFixture());
+
+public sealed class RedisServerPresenceApiTests() : PresenceApiTests(new RedisServerFixture());

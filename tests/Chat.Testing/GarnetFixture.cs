@@ -5,7 +5,7 @@ using Garnet;
 namespace Chat.Testing;
 
 /// <summary>A real Redis-protocol server (Garnet, in process) on a free loopback port.</summary>
-public sealed class GarnetFixture : IDisposable
+public sealed class GarnetFixture : IRedisFixture
 {
     private readonly GarnetServer _server;
 

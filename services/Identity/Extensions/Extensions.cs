@@ -1,6 +1,7 @@
 using Chat.Identity.Apis;
 using Chat.Identity.Tokens;
 using Chat.Identity.Users;
+using Chat.Mongo;
 using Chat.Sqlite;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -27,10 +28,19 @@ internal static class Extensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<UserCredentials>, PasswordHasher<UserCredentials>>();
-        builder.Services.AddSingleton(sp =>
-            new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DataDirectory, "identity.db")));
-        builder.Services.AddSingleton<IUserStore, SqliteUserStore>();
-        builder.Services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
+        // ConnectionStrings:mongodb moves users and refresh tokens to MongoDB; without it they stay in identity.db.
+        if (builder.AddMongoDatabaseIfConfigured("chat-identity"))
+        {
+            builder.Services.AddSingleton<IUserStore, MongoUserStore>();
+            builder.Services.AddSingleton<IRefreshTokenStore, MongoRefreshTokenStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton(sp =>
+                new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DataDirectory, "identity.db")));
+            builder.Services.AddSingleton<IUserStore, SqliteUserStore>();
+            builder.Services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
+        }
         builder.Services.AddSingleton<SigningKeyRing>(sp =>
             SigningKeyRing.LoadOrCreate(
                 Path.Combine(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DataDirectory, "signing-keys"),

@@ -2,6 +2,7 @@ using Chat.Media.Apis;
 using Chat.Media.Images;
 using Chat.Media.Signing;
 using Chat.Media.Storage;
+using Chat.Mongo;
 using Chat.Sqlite;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,11 +21,28 @@ internal static class Extensions
         builder.AddInternalApiKey();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IMediaStore>(sp => new SqliteMediaStore(
-            new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<MediaOptions>>().Value.DataDirectory, "media.db")),
-            sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<IBlobStore>(sp =>
-            new FileSystemBlobStore(Path.Combine(sp.GetRequiredService<IOptions<MediaOptions>>().Value.DataDirectory, "blobs")));
+        // ConnectionStrings:mongodb moves media metadata to MongoDB; without it it stays in media.db.
+        if (builder.AddMongoDatabaseIfConfigured("chat-media"))
+        {
+            builder.Services.AddSingleton<IMediaStore, MongoMediaStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IMediaStore>(sp => new SqliteMediaStore(
+                new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<MediaOptions>>().Value.DataDirectory, "media.db")),
+                sp.GetRequiredService<TimeProvider>()));
+        }
+
+        // Media:Blobs:Engine picks the blob store: the data directory (default) or S3 / MinIO.
+        builder.Services.AddOptions<BlobStoreOptions>()
+            .BindConfiguration(BlobStoreOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<IOptions<BlobStoreOptions>>().Value switch
+        {
+            { Engine: BlobStoreOptions.S3Engine } blobs => new S3BlobStore(blobs.S3),
+            _ => new FileSystemBlobStore(Path.Combine(sp.GetRequiredService<IOptions<MediaOptions>>().Value.DataDirectory, "blobs")),
+        });
         builder.Services.AddSingleton<BlobReferenceLock>();
         builder.Services.AddSingleton<ImageThumbnailer>();
         builder.Services.AddSingleton<MediaUploader>();

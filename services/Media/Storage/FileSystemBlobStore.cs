@@ -56,12 +56,5 @@ public sealed class FileSystemBlobStore : IBlobStore
         return Task.CompletedTask;
     }
 
-    private string PathFor(string key)
-    {
-        if (key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException("A blob key is a lower-case hex SHA-256.", nameof(key));
-        }
-        return Path.Combine(_root, key[..2], key);
-    }
+    private string PathFor(string key) => Path.Combine(_root, BlobKeys.Validate(key)[..2], key);
 }

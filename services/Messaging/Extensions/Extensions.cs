@@ -1,4 +1,5 @@
 using Chat.Messaging.Apis;
+using Chat.Mongo;
 using Chat.Messaging.Conversations;
 using Chat.Messaging.Hubs;
 using Chat.Messaging.Messages;
@@ -23,10 +24,20 @@ internal static class Extensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new MessagingDatabase(
-            Path.Combine(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.DataDirectory, "messaging.db")));
-        builder.Services.AddSingleton<IConversationStore, SqliteConversationStore>();
-        builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
+        // ConnectionStrings:mongodb moves conversations and messages to MongoDB; without it they stay in messaging.db.
+        if (builder.AddMongoDatabaseIfConfigured("chat-messaging"))
+        {
+            builder.Services.AddSingleton<MongoMessagingDatabase>();
+            builder.Services.AddSingleton<IConversationStore, MongoConversationStore>();
+            builder.Services.AddSingleton<IMessageStore, MongoMessageStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton(sp => new MessagingDatabase(
+                Path.Combine(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.DataDirectory, "messaging.db")));
+            builder.Services.AddSingleton<IConversationStore, SqliteConversationStore>();
+            builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
+        }
         builder.Services.AddSingleton<ChatEvents>();
         builder.Services.AddSingleton<MessageSender>();
         builder.Services.AddSingleton<ConversationCommands>();

@@ -1,0 +1,87 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Chat.Media.Storage;
+
+/// <summary>
+/// A read-only, seekable view of one S3 object: each read continues one ranged GET from the current position, and a
+/// seek drops it so the next read starts a new one at the new position (a Range header on the download becomes a
+/// ranged GetObject, not a full download).
+/// </summary>
+internal sealed class S3ObjectStream(IAmazonS3 s3, string bucket, string key, long length) : Stream
+{
+    private GetObjectResponse? _response;
+    private long _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => _position;
+        set => Seek(value, SeekOrigin.Begin);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.Length == 0 || _position >= length)
+        {
+            return 0;
+        }
+        _response ??= await s3.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            ByteRange = new ByteRange(_position, length - 1),
+        }, cancellationToken);
+        var read = await _response.ResponseStream.ReadAsync(buffer, cancellationToken);
+        _position += read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => length + offset,
+        };
+        ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(offset));
+        if (target != _position)
+        {
+            _response?.Dispose();
+            _response = null;
+            _position = target;
+        }
+        return _position;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _response?.Dispose();
+            _response = null;
+        }
+        base.Dispose(disposing);
+    }
+}

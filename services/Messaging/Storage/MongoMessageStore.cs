@@ -1,0 +1,182 @@
+using Chat.Mongo;
+using MongoDB.Driver;
+using static Chat.Messaging.Storage.MongoMessagingDatabase;
+
+namespace Chat.Messaging.Storage;
+
+/// <summary>Messages on MongoDB; behaves as <see cref="SqliteMessageStore"/>, proven by the same contract suite.</summary>
+public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvider time) : IMessageStore
+{
+    private static readonly FilterDefinitionBuilder<MessageDocument> Filter = Builders<MessageDocument>.Filter;
+
+    public async Task<AppendResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        using var activity = ChatTelemetry.ActivitySource.StartActivity("messages.append");
+        activity?.SetTag("chat.conversation_id", message.ConversationId);
+
+        AppendResult result;
+        try
+        {
+            result = await database.WriteAsync(async (session, ct) =>
+            {
+                var conversation = await database.Conversations.Find(session, c => c.Id == message.ConversationId).FirstOrDefaultAsync(ct);
+                if (conversation is null || !conversation.HasMember(message.SenderId))
+                {
+                    return new AppendResult(AppendStatus.NotMember, null, []);
+                }
+                var memberIds = conversation.ToConversation().MemberIds;
+
+                var existing = await database.Messages.Find(session, IdempotencyKey(message)).FirstOrDefaultAsync(ct);
+                if (existing is not null)
+                {
+                    return new AppendResult(AppendStatus.Duplicate, existing.ToMessage(), memberIds);
+                }
+
+                // The $inc in AppendAsync writes the conversation document read above: a membership change committed
+                // since that read makes this transaction conflict and start again, so the check above cannot go stale.
+                var stored = await database.AppendAsync(session, message.ConversationId, message.SenderId, message.ClientMessageId,
+                    MessageKinds.Text, message.Text, message.Media, null, time.GetUtcNow(), ct);
+                return new AppendResult(AppendStatus.Appended, stored, memberIds);
+            }, cancellationToken);
+        }
+        catch (MongoException e) when (e.IsDuplicateKey())
+        {
+            // A concurrent send of the same client message id won the unique index; answer with the one it stored.
+            var original = await database.Messages.Find(IdempotencyKey(message)).FirstAsync(cancellationToken);
+            var conversation = await database.Conversations.Find(c => c.Id == message.ConversationId).FirstAsync(cancellationToken);
+            result = new AppendResult(AppendStatus.Duplicate, original.ToMessage(), conversation.ToConversation().MemberIds);
+        }
+
+        activity?.SetTag("chat.seq", result.Message?.Seq);
+        return result;
+    }
+
+    public async Task<MessagePage> GetPageAsync(long conversationId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        var ascending = afterSeq is not null;
+        var bound = afterSeq ?? beforeSeq ?? long.MaxValue;
+        var find = ascending
+            ? database.Messages.Find(Filter.Eq(m => m.ConversationId, conversationId) & Filter.Gt(m => m.Seq, bound)).SortBy(m => m.Seq)
+            : database.Messages.Find(Filter.Eq(m => m.ConversationId, conversationId) & Filter.Lt(m => m.Seq, bound)).SortByDescending(m => m.Seq);
+        var documents = await find.Limit(limit + 1).ToListAsync(cancellationToken);
+
+        var messages = documents.ConvertAll(m => m.ToMessage());
+        var hasMore = messages.Count > limit;
+        if (hasMore)
+        {
+            messages.RemoveAt(messages.Count - 1);
+        }
+        if (!ascending)
+        {
+            messages.Reverse();
+        }
+        return new MessagePage(messages, hasMore);
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, int limit, CancellationToken cancellationToken)
+    {
+        var documents = await database.Messages
+            .Find(Filter.Eq(m => m.ConversationId, conversationId)
+                & Filter.Gt(m => m.Version, afterVersion)
+                & Filter.Lte(m => m.Seq, throughSeq)
+                & (Filter.Ne(m => m.EditedAt, null) | Filter.Ne(m => m.DeletedAt, null)))
+            .SortBy(m => m.Version)
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        return documents.ConvertAll(m => m.ToMessage());
+    }
+
+    public async Task<IReadOnlyDictionary<long, ChatMessage>> GetLastMessagesAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
+    {
+        var last = new Dictionary<long, ChatMessage>(conversationIds.Count);
+        foreach (var id in conversationIds)
+        {
+            // One indexed lookup per conversation on (conversationId, seq), as the SQLite store does.
+            var newest = await database.Messages.Find(m => m.ConversationId == id).SortByDescending(m => m.Seq).Limit(1)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (newest is not null)
+            {
+                last[id] = newest.ToMessage();
+            }
+        }
+        return last;
+    }
+
+    public Task<MessageChange> EditAsync(long conversationId, long userId, long seq, string text, CancellationToken cancellationToken) =>
+        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken, (message, now) => message.DeletedAt is not null
+            ? null
+            : (Builders<MessageDocument>.Update.Set(m => m.Text, text).Set(m => m.EditedAt, now.ToUnixTimeMilliseconds()),
+                message with { Text = text, EditedAt = now }));
+
+    public Task<MessageChange> DeleteAsync(long conversationId, long userId, long seq, CancellationToken cancellationToken) =>
+        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken, (message, now) => message.DeletedAt is not null
+            ? null
+            : (Builders<MessageDocument>.Update.Set(m => m.Text, string.Empty).Set(m => m.Media, []).Set(m => m.DeletedAt, now.ToUnixTimeMilliseconds()),
+                message with { Text = string.Empty, Media = [], DeletedAt = now }));
+
+    public async Task<PrunedMessages> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
+    {
+        var cutoffMs = cutoff.ToUnixTimeMilliseconds();
+        return await database.WriteAsync(async (session, ct) =>
+        {
+            var batch = await database.Messages.Find(session, m => m.CreatedAt < cutoffMs)
+                .Limit(batchSize)
+                .Project(m => new { m.Id, m.Media })
+                .ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                return new PrunedMessages(0, []);
+            }
+            var deleted = await database.Messages.DeleteManyAsync(session, Filter.In(m => m.Id, batch.Select(m => m.Id)), cancellationToken: ct);
+            return new PrunedMessages((int)deleted.DeletedCount, batch.SelectMany(m => m.Media).ToArray());
+        }, cancellationToken);
+    }
+
+    private static FilterDefinition<MessageDocument> IdempotencyKey(NewMessage message) =>
+        Filter.Eq(m => m.ConversationId, message.ConversationId)
+        & Filter.Eq(m => m.SenderId, message.SenderId)
+        & Filter.Eq(m => m.ClientMessageId, message.ClientMessageId);
+
+    /// <summary>
+    /// Loads the message, checks that the caller sent it and may change it, applies the update with the next version.
+    /// <paramref name="plan"/> returns null when the message cannot be changed (already deleted).
+    /// </summary>
+    private Task<MessageChange> ChangeOwnMessageAsync(
+        long conversationId, long userId, long seq, CancellationToken cancellationToken,
+        Func<ChatMessage, DateTimeOffset, (UpdateDefinition<MessageDocument> Update, ChatMessage Changed)?> plan) =>
+        database.WriteAsync(async (session, ct) =>
+        {
+            var conversation = await database.Conversations.Find(session, c => c.Id == conversationId).FirstOrDefaultAsync(ct);
+            if (conversation is null || !conversation.HasMember(userId))
+            {
+                return MessageChange.Failed(ChangeStatus.NotFound);
+            }
+            var document = await database.Messages.Find(session, m => m.ConversationId == conversationId && m.Seq == seq).FirstOrDefaultAsync(ct);
+            if (document is null)
+            {
+                return MessageChange.Failed(ChangeStatus.NotFound);
+            }
+            var message = document.ToMessage();
+            if (message.SenderId != userId || message.Kind != MessageKinds.Text)
+            {
+                return MessageChange.Failed(ChangeStatus.NotAllowed);
+            }
+
+            var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+            if (plan(message, now) is not { } change)
+            {
+                return MessageChange.Failed(ChangeStatus.Unchanged);
+            }
+
+            var counters = await database.Conversations.FindOneAndUpdateAsync(session,
+                Builders<ConversationDocument>.Filter.Eq(c => c.Id, conversationId),
+                Builders<ConversationDocument>.Update.Inc(c => c.LastVersion, 1L),
+                new FindOneAndUpdateOptions<ConversationDocument> { ReturnDocument = ReturnDocument.After },
+                ct);
+            await database.Messages.UpdateOneAsync(session,
+                Filter.Eq(m => m.Id, document.Id),
+                change.Update.Set(m => m.Version, counters.LastVersion),
+                cancellationToken: ct);
+            return new MessageChange(ChangeStatus.Done, change.Changed with { Version = counters.LastVersion }, conversation.ToConversation().MemberIds);
+        }, cancellationToken);
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace Chat.Testing;
+
+/// <summary>
+/// s3rver (npm, pinned in tests/s3rver) on a free loopback port with its own temporary directory: an S3 endpoint for
+/// the blob contract suite. It ignores signatures and its ListObjects is off, so tests rely on neither. Fails, never
+/// skips, when it is not installed: CI runs <c>npm ci</c> in tests/s3rver.
+/// </summary>
+public sealed class S3rverFixture : IDisposable
+{
+    public const string AccessKey = "S3RVER";
+    public const string SecretKey = "S3RVER";
+
+    private readonly Process _process;
+    private readonly string _directory;
+
+    public S3rverFixture()
+    {
+        var script = FindScript();
+        _directory = Directory.CreateTempSubdirectory("chat-s3rver-").FullName;
+        Port = GarnetFixture.FreePort();
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { script, "--directory", _directory, "--address", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--silent" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        try
+        {
+            _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("The S3 contract tests need node on PATH to run s3rver.", e);
+        }
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        WaitUntilListening();
+    }
+
+    public int Port { get; }
+
+    public string ServiceUrl => $"http://127.0.0.1:{Port}";
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by the dying process: the temporary directory is swept by the OS later.
+        }
+    }
+
+    private static string FindScript()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var script = Path.Combine(directory.FullName, "tests", "s3rver", "node_modules", "s3rver", "bin", "s3rver.js");
+            if (File.Exists(script))
+            {
+                return script;
+            }
+            if (Directory.Exists(Path.Combine(directory.FullName, "tests", "s3rver")))
+            {
+                break;
+            }
+        }
+        throw new InvalidOperationException(
+            "s3rver is not installed: run `npm ci` in tests/s3rver (.ci/run does) so the S3 blob store contract tests can start it.");
+    }
+
+    private void WaitUntilListening()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"s3rver exited with code {_process.ExitCode} before listening on port {Port}.");
+            }
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect("127.0.0.1", Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        Dispose();
+        throw new InvalidOperationException($"s3rver did not listen on port {Port} within 20 seconds.");
+    }
+}
