@@ -69,17 +69,29 @@ public sealed class S3rverFixture : IDisposable
         }
     }
 
+    private static readonly Lock InstallGate = new();
+
     private static string FindScript()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var script = Path.Combine(directory.FullName, "tests", "s3rver", "node_modules", "s3rver", "bin", "s3rver.js");
-            if (File.Exists(script))
+            var package = Path.Combine(directory.FullName, "tests", "s3rver");
+            var script = Path.Combine(package, "node_modules", "s3rver", "bin", "s3rver.js");
+            if (Directory.Exists(package))
             {
-                return script;
-            }
-            if (Directory.Exists(Path.Combine(directory.FullName, "tests", "s3rver")))
-            {
+                // A fresh clone has the pinned package but not its node_modules: install it once, as `dotnet test` alone must work.
+                lock (InstallGate)
+                {
+                    if (!File.Exists(script))
+                    {
+                        using var npm = Process.Start(new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = package, UseShellExecute = false })!;
+                        npm.WaitForExit();
+                    }
+                }
+                if (File.Exists(script))
+                {
+                    return script;
+                }
                 break;
             }
         }
