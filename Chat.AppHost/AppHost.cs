@@ -33,6 +33,8 @@ var presence = builder.AddService<Projects.Chat_Presence>("presence")
     .WithRedis(redis)
     .WithServiceReference(identity);
 messaging.WithServiceReference(presence);
+// Presence asks Messaging whom a user shares conversations with; Messaging waits for Presence, so no wait here.
+presence.WithReference(messaging);
 
 var media = builder.AddService<Projects.Chat_Media>("media")
     .WithEnvironment("Media__DataDirectory", Path.Combine(dataDirectory, "media"))

@@ -72,6 +72,20 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// The pipeline every service shares: failures as ProblemDetails (thrown or bare status codes), WebSocket upgrades
+    /// (the hub; a no-op elsewhere), then tokens.
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseWebSockets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();

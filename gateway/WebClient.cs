@@ -7,7 +7,7 @@ public static class WebClient
 {
     private const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; " +
-        "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     public static WebApplication UseWebClient(this WebApplication app)
     {

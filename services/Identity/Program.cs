@@ -10,10 +10,7 @@ builder.Services.AddProblemDetails();
 var app = builder.Build();
 
 app.UseForwardedHeaders();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseServiceDefaults();
 app.UseRateLimiter();
 
 app.MapDefaultEndpoints();

@@ -51,4 +51,8 @@ public sealed class MessagingOptions
 
     [Range(1, 100)]
     public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>Total text one Sync call returns at most (then <c>hasMore</c>), so long messages cannot make one reply huge.</summary>
+    [Range(100_000, 100_000_000)]
+    public int MaxSyncCharacters { get; set; } = 2_000_000;
 }

@@ -10,18 +10,15 @@ builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseWebSockets();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseServiceDefaults();
 
 app.MapDefaultEndpoints();
 app.MapConversationsApi().RequireAuthorization();
 app.MapMessagesApi().RequireAuthorization();
 app.MapMembersApi().RequireAuthorization();
 app.MapReadMarkersApi().RequireAuthorization();
-app.MapHub<ChatHub>("/hubs/chat").RequireAuthorization();
+app.MapContactsApi().RequireInternalKey();
+app.MapChatHub().RequireAuthorization();
 
 app.Run();
 

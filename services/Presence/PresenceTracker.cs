@@ -29,7 +29,11 @@ public sealed class PresenceTracker(IConnectionMultiplexer redis, IOptions<Prese
     // Users who had live connections, scored by when the last of them expires: what the sweeper looks at.
     private static readonly RedisKey ExpiriesKey = "chat:presence:expiries";
 
-    public async Task HeartbeatAsync(IReadOnlyList<ConnectionReport> connections)
+    /// <summary>
+    /// Connections opened or still alive. <paramref name="opened"/>: they are new, so the resulting status is published
+    /// even if it looks unchanged — a close racing on another replica may have just published an outdated one.
+    /// </summary>
+    public async Task HeartbeatAsync(IReadOnlyList<ConnectionReport> connections, bool opened = false)
     {
         var db = redis.GetDatabase();
         var now = time.GetUtcNow();
@@ -46,7 +50,7 @@ public sealed class PresenceTracker(IConnectionMultiplexer redis, IOptions<Prese
             await db.KeyExpireAsync(AwayKey(userId), options.Value.HeartbeatTimeout * 2);
             await db.StringSetAsync(LastSeenKey(userId), nowMs);
             await db.SortedSetAddAsync(ExpiriesKey, userId, expiry);
-            await PublishIfChangedAsync(db, userId, before, nowMs);
+            await PublishIfChangedAsync(db, userId, opened ? null : before, nowMs);
         }
     }
 
@@ -57,12 +61,12 @@ public sealed class PresenceTracker(IConnectionMultiplexer redis, IOptions<Prese
         foreach (var userConnections in connections.GroupBy(c => c.UserId))
         {
             var userId = userConnections.Key;
-            var before = await ReadStatusAsync(db, userId, nowMs);
             var ids = userConnections.Select(c => (RedisValue)c.ConnectionId).ToArray();
             await db.SortedSetRemoveAsync(ConnectionsKey(userId), ids);
             await db.SetRemoveAsync(AwayKey(userId), ids);
             await db.StringSetAsync(LastSeenKey(userId), nowMs);
-            if (await PublishIfChangedAsync(db, userId, before, nowMs) == PresenceStatus.Offline)
+            // Always published: with read-then-write steps, an open racing on another replica may have seen no change.
+            if (await PublishIfChangedAsync(db, userId, null, nowMs) == PresenceStatus.Offline)
             {
                 await db.SortedSetRemoveAsync(ExpiriesKey, userId);
             }
@@ -78,7 +82,6 @@ public sealed class PresenceTracker(IConnectionMultiplexer redis, IOptions<Prese
         {
             return;
         }
-        var before = await ReadStatusAsync(db, connection.UserId, nowMs);
         if (away)
         {
             await db.SetAddAsync(AwayKey(connection.UserId), connection.ConnectionId);
@@ -88,7 +91,7 @@ public sealed class PresenceTracker(IConnectionMultiplexer redis, IOptions<Prese
         {
             await db.SetRemoveAsync(AwayKey(connection.UserId), connection.ConnectionId);
         }
-        await PublishIfChangedAsync(db, connection.UserId, before, nowMs);
+        await PublishIfChangedAsync(db, connection.UserId, null, nowMs);
     }
 
     /// <summary>
@@ -145,7 +148,8 @@ public sealed class PresenceTracker(IConnectionMultiplexer redis, IOptions<Prese
         await db.SortedSetRangeByScoreAsync(ConnectionsKey(userId), nowMs, double.PositiveInfinity, Exclude.Start),
         await db.SetMembersAsync(AwayKey(userId)));
 
-    private async Task<string> PublishIfChangedAsync(IDatabase db, long userId, string before, long nowMs)
+    /// <summary>Publishes the user's status if it differs from <paramref name="before"/>; always when that is null.</summary>
+    private async Task<string> PublishIfChangedAsync(IDatabase db, long userId, string? before, long nowMs)
     {
         var after = await ReadStatusAsync(db, userId, nowMs);
         if (after != before)

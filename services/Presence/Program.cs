@@ -9,10 +9,7 @@ builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseServiceDefaults();
 
 app.MapDefaultEndpoints();
 app.MapPresenceApi().RequireAuthorization();

@@ -59,6 +59,25 @@ public sealed class AttachmentMessagesTests : IDisposable
         Assert.Empty((await messaging.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages")).GetProperty("messages").EnumerateArray());
     }
 
+    [Fact]
+    public async Task DeletingAMessageMakesItsAttachmentUndownloadable()
+    {
+        var (a, b, conversationId) = await _services.CreatePairAsync();
+        var mediaId = await UploadAsync(a, conversationId);
+        using var messaging = _services.MessagingClient(a);
+        using var sent = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
+            new { clientMessageId = "regret", text = "oops", mediaIds = new[] { mediaId } });
+        var seq = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("seq").GetInt64();
+        using var before = await _services.Client(b).GetAsync($"/api/media/{mediaId}");
+
+        using var deleted = await messaging.DeleteAsync($"/api/conversations/{conversationId}/messages/{seq}");
+        using var after = await _services.Client(b).GetAsync($"/api/media/{mediaId}");
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+    }
+
     private async Task<long> UploadAsync(Chat.Testing.TestUser user, long conversationId)
     {
         using var upload = await _services.UploadAsync(user, conversationId, TestImages.Png(40, 30), "pic.png", "image/png");

@@ -112,6 +112,42 @@ public sealed class ChatHubTests(MessagingFixture fixture) : IClassFixture<Messa
     }
 
     [Fact]
+    public async Task OneSyncReplyStopsAtTheTextCapAndTheRestFollows()
+    {
+        var (a, b, conversationId) = await fixture.CreatePairAsync();
+        using var client = fixture.ClientFor(a);
+        var large = new string('x', 60_000);
+        for (var i = 1; i <= 3; i++)
+        {
+            (await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = $"big{i}", text = large })).EnsureSuccessStatusCode();
+        }
+        await using var bob = await ConnectAsync(b);
+
+        var first = await bob.InvokeAsync<JsonElement>("Sync", new[] { new { conversationId, afterSeq = 0L } });
+        var second = await bob.InvokeAsync<JsonElement>("Sync", new[] { new { conversationId, afterSeq = 1L } });
+
+        Assert.Equal([1L], Seqs(first));
+        Assert.True(first.GetProperty("hasMore").GetBoolean());
+        Assert.Equal([2L], Seqs(second));
+    }
+
+    [Fact]
+    public async Task AHubConnectionEndsWhenItsTokenExpires()
+    {
+        var (a, _, _) = await fixture.CreatePairAsync();
+        var shortLived = fixture.Identity.CreateAccessToken(a.Id, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(2));
+        await using var connection = fixture.Messaging.CreateHubConnection(shortLived);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        await connection.StartAsync();
+
+        // Patience, not a timing assertion: the server closes the connection at the token's expiry.
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HubConnectionState.Disconnected, connection.State);
+    }
+
+    [Fact]
     public async Task AHubConnectionWithoutAValidTokenIsRefused()
     {
         await using var connection = fixture.Messaging.CreateHubConnection("not-a-token");

@@ -80,6 +80,22 @@ public sealed class ConversationsApiTests(MessagingFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task YourOwnMessagesNeverCountAsUnread()
+    {
+        var (a, _, conversationId) = await fixture.CreatePairAsync();
+        using var sender = fixture.ClientFor(a);
+        for (var i = 1; i <= 3; i++)
+        {
+            (await sender.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = $"own{i}", text = "mine" })).EnsureSuccessStatusCode();
+        }
+
+        var view = await sender.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}");
+
+        Assert.Equal(3, view.GetProperty("lastReadSeq").GetInt64());
+        Assert.Equal(0, view.GetProperty("unreadCount").GetInt64());
+    }
+
+    [Fact]
     public async Task AStrangerCannotSeeSomeoneElsesConversation()
     {
         var (_, _, conversationId) = await fixture.CreatePairAsync();

@@ -24,6 +24,7 @@ public class MessagingFixture : IDisposable
         {
             ["ConnectionStrings:redis"] = Garnet.ConnectionString,
             ["Messaging:MaxSyncMessages"] = MaxSyncMessages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Messaging:MaxSyncCharacters"] = MaxSyncCharacters.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings)
         {
@@ -34,6 +35,8 @@ public class MessagingFixture : IDisposable
     }
 
     public const int MaxSyncMessages = 10;
+
+    public const int MaxSyncCharacters = 100_000;
 
     public ServiceRouter Router { get; } = new();
 

@@ -20,11 +20,14 @@ public sealed class PresenceFixture : MessagingFixture
 
     public ChatServiceFactory<PresenceProgram> Presence { get; }
 
-    public async Task<string> StatusAsync(TestUser viewer, long userId)
+    public async Task<string> StatusAsync(TestUser viewer, long userId) =>
+        (await PresenceOfAsync(viewer, userId))[0].GetProperty("status").GetString()!;
+
+    public async Task<JsonElement[]> PresenceOfAsync(TestUser viewer, long userId)
     {
         using var client = Presence.CreateClient();
         client.DefaultRequestHeaders.Authorization = viewer.Authorization;
-        return (await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={userId}"))![0].GetProperty("status").GetString()!;
+        return (await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={userId}"))!;
     }
 
     public new void Dispose()
@@ -92,6 +95,21 @@ public sealed class PresenceRelayTests(PresenceFixture fixture) : IClassFixture<
         await second.Connection.InvokeAsync("SetPresence", "away");
 
         Assert.Equal("away", await EventuallyAsync(() => fixture.StatusAsync(b, a.Id), "away"));
+    }
+
+    [Fact]
+    public async Task PresenceIsShownOnlyToPeopleWhoShareAConversation()
+    {
+        var (a, b, _) = await fixture.CreatePairAsync();
+        var stranger = await fixture.Identity.CreateUserAsync();
+        await using var aliceHub = await fixture.ConnectAsync(a);
+        Assert.Equal("online", await EventuallyAsync(() => fixture.StatusAsync(b, a.Id), "online"));
+
+        var seenByStranger = await fixture.PresenceOfAsync(stranger, a.Id);
+        var seenBySelf = await fixture.PresenceOfAsync(a, a.Id);
+
+        Assert.Empty(seenByStranger);
+        Assert.Equal("online", Assert.Single(seenBySelf).GetProperty("status").GetString());
     }
 
     private static async Task<string> EventuallyAsync(Func<Task<string>> read, string expected)

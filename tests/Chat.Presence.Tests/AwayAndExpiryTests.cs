@@ -27,7 +27,12 @@ public abstract class AwayAndExpiryTests : IAsyncLifetime
         _server = server;
         _identity = new IdentityFactory(_router);
         _router.Add("identity", () => _identity.Server.CreateHandler());
-        _presence = new ChatServiceFactory<PresenceProgram>(_router, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _server.ConnectionString })
+        _presence = new ChatServiceFactory<PresenceProgram>(_router, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = _server.ConnectionString,
+            // These tests are about the tracker; who may see whom needs Messaging, and is tested with it (PresenceRelayTests).
+            ["Presence:RestrictToContacts"] = "false",
+        })
         {
             TestServices = services => services.AddSingleton<TimeProvider>(_time),
         };

@@ -28,6 +28,8 @@ public abstract class PresenceApiTests : IDisposable
         _presence = new ChatServiceFactory<PresenceProgram>(_router, new Dictionary<string, string?>
         {
             ["ConnectionStrings:redis"] = _server.ConnectionString,
+            // These tests are about the tracker; who may see whom needs Messaging, and is tested with it (PresenceRelayTests).
+            ["Presence:RestrictToContacts"] = "false",
             ["Presence:HeartbeatTimeout"] = "00:00:30",
         })
         {

@@ -21,6 +21,7 @@ public sealed class PresenceCrashTests(ShortPresenceTimeoutChatApp app) : IClass
         var carol = await app.SignUpAsync("carol_" + Guid.NewGuid().ToString("N")[..6]);
         var dave = await app.SignUpAsync("dave_" + Guid.NewGuid().ToString("N")[..6]);
         using var daveClient = app.CreateClient(dave.Token);
+        (await daveClient.PostAsJsonAsync("/api/conversations/direct", new { userId = carol.Id })).EnsureSuccessStatusCode();
         await using var carolHub = app.CreateHubConnection(carol.Token);
         await carolHub.StartAsync();
         Assert.True(await StatusBecomesAsync(daveClient, carol.Id, "online", TimeSpan.FromSeconds(10)), "Carol never showed online.");
@@ -39,6 +40,7 @@ public sealed class PresenceCrashTests(ShortPresenceTimeoutChatApp app) : IClass
         var erin = await app.SignUpAsync("erin_" + Guid.NewGuid().ToString("N")[..6]);
         var frank = await app.SignUpAsync("frank_" + Guid.NewGuid().ToString("N")[..6]);
         using var frankClient = app.CreateClient(frank.Token);
+        (await frankClient.PostAsJsonAsync("/api/conversations/direct", new { userId = erin.Id })).EnsureSuccessStatusCode();
         var firstTab = app.CreateHubConnection(erin.Token);
         await using var secondTab = app.CreateHubConnection(erin.Token);
         await firstTab.StartAsync();

@@ -37,6 +37,8 @@ public sealed class WholeSystemTests(ChatApp app) : IClassFixture<ChatApp>
         var carol = await app.SignUpAsync("carol_" + Guid.NewGuid().ToString("N")[..6]);
         var dave = await app.SignUpAsync("dave_" + Guid.NewGuid().ToString("N")[..6]);
         using var client = app.CreateClient(dave.Token);
+        // Presence is shown to people who share a conversation.
+        (await client.PostAsJsonAsync("/api/conversations/direct", new { userId = carol.Id })).EnsureSuccessStatusCode();
         await using var carolHub = app.CreateHubConnection(carol.Token);
 
         var before = await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={carol.Id}");

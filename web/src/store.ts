@@ -632,10 +632,6 @@ export class Store {
     return gap;
   }
 
-  private bumpVersion(cs: ConvState, msg: Message): void {
-    if (typeof msg.version === 'number' && Number.isFinite(msg.version) && msg.version > cs.version) cs.version = msg.version;
-  }
-
   /**
    * Add a new message from any source. Duplicates (same seq) are ignored; the optimistic bubble with
    * the same clientMessageId (or seq) is resolved. `checkGap`: a seq beyond last+1 fetches the hole.
@@ -677,7 +673,6 @@ export class Store {
         break;
       }
     }
-    this.bumpVersion(cs, msg);
     if (viewing) this.markReadIfViewing();
 
     if (!cs.loaded) return fresh;
@@ -711,7 +706,6 @@ export class Store {
       cs.conv.lastMessage = { ...last, ...msg };
       this.changedConversations();
     }
-    this.bumpVersion(cs, msg);
   }
 
   // ---- pushes (buffered while catching up) ----
@@ -835,6 +829,10 @@ export class Store {
   async sync(gen = this.generation): Promise<boolean> {
     if (!this.transport || !this.transport.connected()) return false;
     let prevCursorKey = '';
+    // The version cursor moves only here, once a Sync has answered everything: a live push carries a higher version
+    // but says nothing of an earlier edit whose push was lost, which the next Sync must still return.
+    let views: { cs: ConvState; version: number }[] = [];
+    let complete = false;
     for (let round = 0; round < 100; round++) {
       const cursors = this.cursors();
       const cursorKey = JSON.stringify(cursors);
@@ -843,7 +841,11 @@ export class Store {
       const res = await this.transport.invoke<SyncResult | null>('Sync', cursors);
       if (gen !== this.generation) return true;
       if (!res || typeof res !== 'object') return false;
-      for (const c of res.conversations ?? []) this.upsertConversation(c, false);
+      views = [];
+      for (const c of res.conversations ?? []) {
+        const cs = this.upsertConversation(c, false);
+        if (cs) views.push({ cs, version: num((c as { version?: unknown }).version, 0) });
+      }
       const msgs = (res.messages ?? []).map(normMessage).sort((a, b) => a.seq - b.seq);
       for (const m of msgs) {
         const cs = this.convs.get(m.conversationId);
@@ -859,7 +861,15 @@ export class Store {
         if (cs && cs.loaded) this.advanceTo(cs, top);
       }
       for (const u of res.updates ?? []) this.applyUpdate(u);
-      if (!res.hasMore) break;
+      if (!res.hasMore) {
+        complete = true;
+        break;
+      }
+    }
+    if (complete) {
+      for (const { cs, version } of views) {
+        if (version > cs.version) cs.version = version;
+      }
     }
     return true;
   }

@@ -152,6 +152,19 @@ describe('gap repair and sync', () => {
     expect(cs.version).toBe(4);
   });
 
+  it('repairs an edit whose push was lost even after a newer message arrived live', async () => {
+    const server = new FakeServer();
+    server.add(2, 'first');
+    const store = await openLoaded(server);
+    server.edit(1, 'first (edited)'); // its MessageUpdated push never arrives
+    const next = server.add(2, 'second');
+    store.push({ kind: 'message', payload: { ...next } }); // a higher version, live
+    await settle();
+    await store.catchUp();
+    await settle();
+    expect(textsOf(store, '7')).toEqual(['first (edited)', 'second']);
+  });
+
   it('ignores a stale update (older version) and applies newer ones from the hub', async () => {
     const server = new FakeServer();
     server.add(1, 'v1');

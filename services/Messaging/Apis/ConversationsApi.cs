@@ -78,7 +78,7 @@ public static class ConversationsApi
         UserDirectory users,
         IConversationStore conversations,
         IMessageStore messages,
-        IHubContext<ChatHub, IChatClient> hub,
+        ChatEvents events,
         CancellationToken cancellationToken)
     {
         var userId = context.User.GetUserId();
@@ -96,8 +96,7 @@ public static class ConversationsApi
         if (conversation.LastSeq == 0)
         {
             // Let the other person's open clients list it before the first message arrives.
-            await hub.Clients.User(UserIds.ToString(request.UserId))
-                .ConversationChanged(ConversationView.For(conversation, request.UserId, last));
+            await events.ConversationOpenedAsync(ConversationView.For(conversation, request.UserId, last), request.UserId);
         }
         return TypedResults.Ok(ConversationView.For(conversation, userId, last));
     }

@@ -86,4 +86,5 @@ public sealed record TypingNotice(long ConversationId, long UserId);
 [JsonSerializable(typeof(EditMessageRequest))]
 [JsonSerializable(typeof(ReadMarkerRequest))]
 [JsonSerializable(typeof(ConversationRemoval))]
+[JsonSerializable(typeof(long[]))]
 internal sealed partial class MessagingJsonContext : JsonSerializerContext;

@@ -16,6 +16,13 @@ public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, IMessageSt
     public Task MessageUpdatedAsync(ChatMessage message, IReadOnlyList<long> memberIds) =>
         PushAsync("messages.update-fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageUpdated(message));
 
+    public Task TypingAsync(TypingNotice notice, IReadOnlyList<long> recipients) =>
+        PushAsync("typing.fan-out", recipients.Count, () => hub.Clients.Users(UserIds.ToStrings(recipients)).TypingChanged(notice));
+
+    /// <summary>A new direct conversation, so the other person's open clients list it before its first message.</summary>
+    public Task ConversationOpenedAsync(ConversationView view, long userId) =>
+        PushAsync("conversations.fan-out", 1, () => hub.Clients.User(UserIds.ToString(userId)).ConversationChanged(view));
+
     public Task ReadMarkerChangedAsync(ReadMarker marker, IReadOnlyList<long> memberIds) =>
         PushAsync("read-markers.fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).ReadMarkerChanged(marker));
 
@@ -31,9 +38,18 @@ public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, IMessageSt
         {
             await MessageReceivedAsync(message, members);
         }
-        var last = change.SystemMessages.Count > 0
-            ? change.SystemMessages[^1]
-            : (await messages.GetLastMessagesAsync([conversation.Id], CancellationToken.None)).GetValueOrDefault(conversation.Id);
+        ChatMessage? last;
+        try
+        {
+            last = change.SystemMessages.Count > 0
+                ? change.SystemMessages[^1]
+                : (await messages.GetLastMessagesAsync([conversation.Id], CancellationToken.None)).GetValueOrDefault(conversation.Id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Reading the last message of conversation {ConversationId} for its change event failed", conversation.Id);
+            last = null;
+        }
         foreach (var userId in members)
         {
             await PushAsync("conversations.fan-out", 1,

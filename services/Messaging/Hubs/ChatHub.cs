@@ -87,6 +87,7 @@ public sealed class ChatHub(
         var collected = new List<ChatMessage>();
         var updates = new List<ChatMessage>();
         var hasMore = false;
+        long characters = 0;
         foreach (var view in views)
         {
             var cursor = held.GetValueOrDefault(view.Id) ?? new SyncCursor(view.Id, 0);
@@ -109,8 +110,19 @@ public sealed class ChatHub(
             if (budget > 0 && view.LastSeq > cursor.AfterSeq)
             {
                 var page = await messages.GetPageAsync(view.Id, null, cursor.AfterSeq, budget, cancellationToken);
-                collected.AddRange(page.Messages);
-                budget -= page.Messages.Count;
+                foreach (var message in page.Messages)
+                {
+                    // Messages stay whole and in order: stop before the one that would pass the size cap (never at the first).
+                    characters += message.Text.Length;
+                    if (characters > options.Value.MaxSyncCharacters && collected.Count > 0)
+                    {
+                        hasMore = true;
+                        budget = 0;
+                        break;
+                    }
+                    collected.Add(message);
+                    budget--;
+                }
                 hasMore |= page.HasMore;
             }
         }
@@ -124,4 +136,14 @@ public sealed class ChatHub(
             throw new HubException(error.ToString());
         }
     }
+}
+
+public static class ChatHubEndpoint
+{
+    /// <summary>
+    /// The hub at <c>/hubs/chat</c>. A connection lives no longer than its token, so logged-out and revoked sessions
+    /// stop receiving; clients reconnect with a fresh one.
+    /// </summary>
+    public static HubEndpointConventionBuilder MapChatHub(this IEndpointRouteBuilder routes) =>
+        routes.MapHub<ChatHub>("/hubs/chat", hub => hub.CloseOnAuthenticationExpiration = true);
 }

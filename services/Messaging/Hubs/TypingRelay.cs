@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Chat.Messaging.Apis;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Storage;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Messaging.Hubs;
@@ -10,7 +9,7 @@ namespace Chat.Messaging.Hubs;
 /// <summary>Relays "is typing" to the other members, at most once per throttle interval per member and conversation; never stored.</summary>
 public sealed class TypingRelay(
     IConversationStore conversations,
-    IHubContext<ChatHub, IChatClient> hub,
+    ChatEvents events,
     IOptions<MessagingOptions> options,
     TimeProvider time)
 {
@@ -31,7 +30,7 @@ public sealed class TypingRelay(
         }
         _lastRelayed[key] = now;
         var others = conversation.MemberIds.Where(id => id != userId).ToArray();
-        await hub.Clients.Users(UserIds.ToStrings(others)).TypingChanged(new TypingNotice(conversationId, userId));
+        await events.TypingAsync(new TypingNotice(conversationId, userId), others);
         if (_lastRelayed.Count > 10_000)
         {
             Sweep(now);

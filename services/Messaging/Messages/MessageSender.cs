@@ -7,7 +7,8 @@ namespace Chat.Messaging.Messages;
 public readonly record struct SendOutcome(ChatMessage? Message, bool Replayed, MessagingError? Error);
 
 /// <summary>The one path a message takes, from the hub or from HTTP: validate, store, fan out. Edits and deletes likewise.</summary>
-public sealed class MessageSender(IMessageStore messages, ChatEvents events, MediaCatalog media, IOptions<MessagingOptions> options)
+public sealed class MessageSender(
+    IMessageStore messages, ChatEvents events, MediaCatalog media, MediaReleaser releaser, IOptions<MessagingOptions> options)
 {
     public async Task<SendOutcome> SendAsync(
         long senderId, long conversationId, string? clientMessageId, string? text, IReadOnlyList<long>? mediaIds,
@@ -24,8 +25,10 @@ public sealed class MessageSender(IMessageStore messages, ChatEvents events, Med
             return new SendOutcome(null, false, notAttachable);
         }
 
+        // Past validation the send is not the caller's to cancel: a message that commits is always fanned out, so a
+        // retry that finds it (Duplicate) rightly pushes nothing again.
         var result = await messages.AppendAsync(
-            new NewMessage(conversationId, senderId, clientMessageId!, text ?? string.Empty, mediaIds ?? []), cancellationToken);
+            new NewMessage(conversationId, senderId, clientMessageId!, text ?? string.Empty, mediaIds ?? []), CancellationToken.None);
         switch (result.Status)
         {
             case AppendStatus.NotMember:
@@ -45,11 +48,20 @@ public sealed class MessageSender(IMessageStore messages, ChatEvents events, Med
         {
             return invalid;
         }
-        return await NotifyAsync(await messages.EditAsync(conversationId, userId, seq, text!, cancellationToken), conversationId, seq);
+        return await NotifyAsync(await messages.EditAsync(conversationId, userId, seq, text!, CancellationToken.None), conversationId, seq);
     }
 
-    public async Task<Outcome<ChatMessage>> DeleteAsync(long userId, long conversationId, long seq, CancellationToken cancellationToken) =>
-        await NotifyAsync(await messages.DeleteAsync(conversationId, userId, seq, cancellationToken), conversationId, seq);
+    public async Task<Outcome<ChatMessage>> DeleteAsync(long userId, long conversationId, long seq, CancellationToken cancellationToken)
+    {
+        var change = await messages.DeleteAsync(conversationId, userId, seq, CancellationToken.None);
+        var outcome = await NotifyAsync(change, conversationId, seq);
+        if (change.ReleasedMedia is { Count: > 0 } released)
+        {
+            // A deleted attachment must stop being downloadable, not only disappear from the message.
+            await releaser.ReleaseAsync(released, CancellationToken.None);
+        }
+        return outcome;
+    }
 
     private async Task<Outcome<ChatMessage>> NotifyAsync(MessageChange change, long conversationId, long seq)
     {

@@ -42,6 +42,8 @@ public sealed class PresenceReporter(IHttpClientFactory httpClients, ILogger<Pre
         Closed,
         Away,
         Active,
+        /// <summary>All live connections, read when it is sent: ordered after any close before it, so a closed one never comes back.</summary>
+        Heartbeat,
     }
 
     /// <summary>This replica's connections of the given users: where presence changes for them are delivered.</summary>
@@ -100,10 +102,16 @@ public sealed class PresenceReporter(IHttpClientFactory httpClients, ILogger<Pre
                 switch (kind)
                 {
                     case ChangeKind.Opened:
-                        await PostAsync("heartbeats", new ConnectionsReport(run), cancellationToken);
+                        await PostAsync("connections", new ConnectionsReport(run), cancellationToken);
                         break;
                     case ChangeKind.Closed:
                         await PostAsync("disconnects", new ConnectionsReport(run), cancellationToken);
+                        break;
+                    case ChangeKind.Heartbeat:
+                        if (!_connections.IsEmpty)
+                        {
+                            await PostAsync("heartbeats", new ConnectionsReport(_connections.Values.ToArray()), cancellationToken);
+                        }
                         break;
                     default:
                         foreach (var report in run)
@@ -117,8 +125,8 @@ public sealed class PresenceReporter(IHttpClientFactory httpClients, ILogger<Pre
         }
     }
 
-    public Task HeartbeatAsync(CancellationToken cancellationToken) =>
-        _connections.IsEmpty ? Task.CompletedTask : PostAsync("heartbeats", new ConnectionsReport(_connections.Values.ToArray()), cancellationToken);
+    /// <summary>Queues one heartbeat for every live connection of this replica (one request).</summary>
+    public void QueueHeartbeat() => _changes.Writer.TryWrite((ChangeKind.Heartbeat, null!));
 
     private async Task PostAsync<T>(string what, T report, CancellationToken cancellationToken)
     {
@@ -146,7 +154,7 @@ public sealed class PresenceHeartbeatService(PresenceReporter reporter, IOptions
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await reporter.HeartbeatAsync(stoppingToken);
+                reporter.QueueHeartbeat();
             }
         }
         finally

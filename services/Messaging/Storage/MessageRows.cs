@@ -81,6 +81,12 @@ internal static class MessageRows
             .With("@now", nowMs)
             .With("@version", version);
         await insert.ExecuteNonQueryAsync(cancellationToken);
+        await using var read = connection.CreateCommand(
+            "UPDATE members SET last_read_seq = @seq WHERE conversation_id = @conversation AND user_id = @sender AND last_read_seq < @seq", transaction)
+            .With("@seq", seq)
+            .With("@conversation", conversationId)
+            .With("@sender", senderId);
+        await read.ExecuteNonQueryAsync(cancellationToken);
         return new ChatMessage(conversationId, seq, senderId, clientMessageId, kind, text, media, system,
             DateTimeOffset.FromUnixTimeMilliseconds(nowMs), null, null, version);
     }

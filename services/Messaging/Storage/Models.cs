@@ -101,7 +101,8 @@ public sealed record ConversationChange(ChangeStatus Status, Conversation? Conve
     public static ConversationChange Failed(ChangeStatus status) => new(status, null, [], []);
 }
 
-public sealed record MessageChange(ChangeStatus Status, ChatMessage? Message, IReadOnlyList<long> MemberIds)
+/// <param name="ReleasedMedia">Attachments the change took off the message (a delete), for Media to drop.</param>
+public sealed record MessageChange(ChangeStatus Status, ChatMessage? Message, IReadOnlyList<long> MemberIds, IReadOnlyList<long>? ReleasedMedia = null)
 {
     public static MessageChange Failed(ChangeStatus status) => new(status, null, []);
 }

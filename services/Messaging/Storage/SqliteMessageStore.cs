@@ -16,7 +16,11 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
 
     private readonly MessagingDatabase database;
     private readonly TimeProvider time;
-    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private const int MaxQueued = 4096;
+
+    // Bounded, so a stalled disk makes senders wait instead of piling messages up in memory.
+    private readonly Channel<PendingAppend> _appends = Channel.CreateBounded<PendingAppend>(
+        new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _writer;
 
     public SqliteMessageStore(MessagingDatabase database, TimeProvider time)
@@ -32,10 +36,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         activity?.SetTag("chat.conversation_id", message.ConversationId);
 
         var pending = new PendingAppend(message);
-        if (!_appends.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(SqliteMessageStore));
-        }
+        await _appends.Writer.WriteAsync(pending, cancellationToken);
         // A caller that gives up still gets its message stored (or not) as one unit; a retry finds it by its client id.
         var result = await pending.Completion.Task.WaitAsync(cancellationToken);
 
@@ -134,6 +135,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         private readonly SqliteCommand _existing;
         private readonly SqliteCommand _next;
         private readonly SqliteCommand _insert;
+        private readonly SqliteCommand _senderRead;
 
         public AppendCommands(SqliteConnection connection, SqliteTransaction transaction)
         {
@@ -157,6 +159,12 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
                 INSERT INTO messages ({Columns})
                 VALUES (@conversation, @seq, @sender, @client, 'text', @text, @media, NULL, @now, NULL, NULL, @version)
                 """, transaction);
+            // What you sent you have read: your own messages never count as unread, on any of your devices.
+            _senderRead = connection.CreateCommand(
+                "UPDATE members SET last_read_seq = @seq WHERE conversation_id = @conversation AND user_id = @sender AND last_read_seq < @seq", transaction);
+            _senderRead.Parameters.Add("@seq", SqliteType.Integer);
+            _senderRead.Parameters.Add("@conversation", SqliteType.Integer);
+            _senderRead.Parameters.Add("@sender", SqliteType.Integer);
             foreach (var (name, type) in new[] { ("@conversation", SqliteType.Integer), ("@seq", SqliteType.Integer), ("@sender", SqliteType.Integer),
                 ("@client", SqliteType.Text), ("@text", SqliteType.Text), ("@media", SqliteType.Text), ("@now", SqliteType.Integer), ("@version", SqliteType.Integer) })
             {
@@ -204,6 +212,10 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
                 _insert.Parameters[i].Value = values[i];
             }
             await _insert.ExecuteNonQueryAsync();
+            _senderRead.Parameters[0].Value = seq;
+            _senderRead.Parameters[1].Value = message.ConversationId;
+            _senderRead.Parameters[2].Value = message.SenderId;
+            await _senderRead.ExecuteNonQueryAsync();
             return new ChatMessage(message.ConversationId, seq, message.SenderId, message.ClientMessageId, MessageKinds.Text, message.Text,
                 message.Media, null, DateTimeOffset.FromUnixTimeMilliseconds(nowMs), null, null, version);
         }
@@ -214,6 +226,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             await _existing.DisposeAsync();
             await _next.DisposeAsync();
             await _insert.DisposeAsync();
+            await _senderRead.DisposeAsync();
         }
     }
 
@@ -367,6 +380,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
                 update.With("@text", change.Text);
             }
             await update.ExecuteNonQueryAsync(cancellationToken);
-            return new MessageChange(ChangeStatus.Done, change.Changed with { Version = version }, memberIds);
+            // A delete (no new text) takes the attachments off the message.
+            return new MessageChange(ChangeStatus.Done, change.Changed with { Version = version }, memberIds,
+                change.Text is null ? message.Media : null);
         }, cancellationToken);
 }

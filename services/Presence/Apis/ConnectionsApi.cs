@@ -6,6 +6,7 @@ public static class ConnectionsApi
     public static RouteGroupBuilder MapConnectionsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup($"{InternalApiOptions.PathPrefix}/presence").WithTags("Connections").AllowAnonymous();
+        group.MapPost("/connections", OpenAsync);
         group.MapPost("/heartbeats", HeartbeatAsync);
         group.MapPost("/disconnects", DisconnectAsync);
         group.MapPost("/away", SetAwayAsync);
@@ -16,6 +17,13 @@ public static class ConnectionsApi
     public static async Task<IResult> SetAwayAsync(AwayReport report, PresenceTracker tracker)
     {
         await tracker.SetAwayAsync(new ConnectionReport(report.UserId, report.ConnectionId), report.Away);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Connections just opened: their user's status is published whatever it was.</summary>
+    public static async Task<IResult> OpenAsync(ConnectionsReport report, PresenceTracker tracker)
+    {
+        await tracker.HeartbeatAsync(report.Connections, opened: true);
         return TypedResults.NoContent();
     }
 

@@ -13,9 +13,13 @@ public static class PresenceApi
         return group;
     }
 
-    /// <summary><c>?userIds=1,2,3</c>: each user's status and last seen.</summary>
+    /// <summary>
+    /// <c>?userIds=1,2,3</c>: each user's status and last seen, for the users the caller shares a conversation with;
+    /// anyone else is left out of the answer (presence is not public).
+    /// </summary>
     public static async Task<Results<Ok<IReadOnlyList<UserPresence>>, ValidationProblem>> GetPresenceAsync(
-        string? userIds, PresenceTracker tracker, IOptions<PresenceOptions> options)
+        string? userIds, HttpContext context, PresenceTracker tracker, ContactDirectory contacts, IOptions<PresenceOptions> options,
+        CancellationToken cancellationToken)
     {
         var max = options.Value.MaxUsersPerQuery;
         var ids = new List<long>();
@@ -31,7 +35,13 @@ public static class PresenceApi
         {
             return Invalid($"Give 1 to {max} comma-separated user ids.");
         }
-        return TypedResults.Ok(await tracker.GetAsync(ids.Distinct().ToList()));
+        var visible = ids.Distinct().ToList();
+        if (options.Value.RestrictToContacts)
+        {
+            var allowed = await contacts.ContactsOfAsync(context.User.GetUserId(), cancellationToken);
+            visible.RemoveAll(id => !allowed.Contains(id));
+        }
+        return TypedResults.Ok(visible.Count == 0 ? [] : await tracker.GetAsync(visible));
     }
 
     private static ValidationProblem Invalid(string detail) =>

@@ -1,3 +1,4 @@
+using Chat.Presence.Apis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chat.Presence.Extensions;
@@ -15,6 +16,9 @@ internal static class Extensions
         builder.AddRedisClient("redis");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddHttpClient(ContactDirectory.HttpClientName, http => http.BaseAddress = new Uri("http://messaging")).AddInternalApiKey();
+        builder.Services.AddSingleton<ContactDirectory>();
         builder.Services.AddHostedService<PresenceSweeper>();
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, PresenceJsonContext.Default));
