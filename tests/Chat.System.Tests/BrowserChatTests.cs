@@ -34,6 +34,31 @@ public sealed class BrowserChatTests(ChatApp app) : BrowserTest(app), IClassFixt
     }
 
     [Fact]
+    public async Task SeveralTabsReloadingAtOnceAllStaySignedIn()
+    {
+        // Each reload exchanges the rotating refresh cookie; tabs that raced would replay it and end the session.
+        var first = await SignUpInNewWindowAsync(Unique("gina"), "Gina");
+        var tabs = new List<IPage> { first };
+        for (var i = 0; i < 3; i++)
+        {
+            var tab = await first.Context.NewPageAsync();
+            await tab.GotoAsync("/");
+            await tab.Locator("#me").Filter(new() { HasText = "Gina" }).WaitForAsync(new() { Timeout = Patience });
+            tabs.Add(tab);
+        }
+
+        await Task.WhenAll(tabs.Select(tab => tab.ReloadAsync()));
+
+        foreach (var tab in tabs)
+        {
+            await tab.Locator("#me").Filter(new() { HasText = "Gina" }).WaitForAsync(new() { Timeout = Patience });
+            await Expect(tab.Locator("#auth-screen")).ToBeHiddenAsync();
+        }
+        await first.ReloadAsync();
+        await first.Locator("#me").Filter(new() { HasText = "Gina" }).WaitForAsync(new() { Timeout = Patience });
+    }
+
+    [Fact]
     public async Task AMessageTypedInOneWindowAppearsInTheOtherAsPlainText()
     {
         var alice = await SignUpInNewWindowAsync(Unique("alice"), "Alice");

@@ -181,6 +181,11 @@ function scheduleRefresh(): void {
   refreshTimer = setTimeout(() => void session.refresh(), delay);
 }
 
+function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+  return locks ? locks.request('chat-refresh', work) : work();
+}
+
 export const session = {
   set(token: TokenResponse): void {
     accessToken = token.accessToken;
@@ -201,10 +206,14 @@ export const session = {
     if (accessToken && expiresAt && expiresAt - Date.now() < 30_000) await session.refresh();
     return accessToken ?? '';
   },
-  /** Exchange the refresh cookie for a new access token. One request at a time; false on failure. */
+  /**
+   * Exchange the refresh cookie for a new access token; false on failure. One request at a time in this tab, and
+   * across tabs too (a Web Lock): the cookie rotates on every refresh and a replayed one ends the session, so a
+   * second tab must wait and send the cookie the first one received.
+   */
   refresh(): Promise<boolean> {
     if (!refreshing) {
-      refreshing = refreshFn()
+      refreshing = acrossTabs(refreshFn)
         .then((t) => {
           refreshDenied = !(t && t.accessToken);
           if (t && t.accessToken) {
