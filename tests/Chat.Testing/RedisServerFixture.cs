@@ -61,25 +61,14 @@ public sealed class RedisServerFixture : IRedisFixture
 
     private void WaitUntilListening()
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        try
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode} before listening on port {Port}.");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(20);
-            }
+            LoopbackServer.WaitUntilListening(_process, Port, "redis-server", TimeSpan.FromSeconds(10));
         }
-        Dispose();
-        throw new InvalidOperationException($"redis-server did not listen on port {Port} within 10 seconds.");
+        catch (InvalidOperationException) when (!_process.HasExited)
+        {
+            Dispose();
+            throw;
+        }
     }
 }

@@ -101,25 +101,14 @@ public sealed class S3rverFixture : IDisposable
 
     private void WaitUntilListening()
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        try
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"s3rver exited with code {_process.ExitCode} before listening on port {Port}.");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
+            LoopbackServer.WaitUntilListening(_process, Port, "s3rver", TimeSpan.FromSeconds(20));
         }
-        Dispose();
-        throw new InvalidOperationException($"s3rver did not listen on port {Port} within 20 seconds.");
+        catch (InvalidOperationException) when (!_process.HasExited)
+        {
+            Dispose();
+            throw;
+        }
     }
 }
