@@ -46,6 +46,9 @@ public sealed class ChatClients(Uri target, bool messagePack)
             });
         }
         await connection.StartAsync(cancellationToken);
+        // The handshake completes before the server has subscribed this connection to its user's backplane channel;
+        // a hub call returns only after that, so no delivery measured from here on can miss the connection.
+        await connection.InvokeAsync("SetPresence", "online", cancellationToken);
         return new ChatClient(user, connection);
     }
 

@@ -158,7 +158,7 @@ public sealed class ChatHubTests(MessagingFixture fixture) : IClassFixture<Messa
     private async Task<HubConnection> ConnectAsync(TestUser user)
     {
         var connection = fixture.Messaging.CreateHubConnection(user.AccessToken);
-        await connection.StartAsync();
+        await connection.StartAndSyncAsync();
         return connection;
     }
 

@@ -85,7 +85,7 @@ public class MessagingFixture : IDisposable
     {
         var connection = Messaging.CreateHubConnection(user.AccessToken);
         var inbox = new HubInbox(connection);
-        await connection.StartAsync();
+        await connection.StartAndSyncAsync();
         return inbox;
     }
 

@@ -63,12 +63,12 @@ public sealed class RedisScaleOutTests(RedisChatApp app) : IClassFixture<RedisCh
             var connection = app.CreateHubConnection(bob.Token);
             var inbox = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             connection.On<JsonElement>("MessageReceived", message => inbox.TrySetResult(message.GetProperty("seq").GetInt64()));
-            await connection.StartAsync();
+            await ChatApp.StartAndSyncAsync(connection);
             bobConnections.Add(connection);
             inboxes.Add(inbox);
         }
         await using var aliceHub = app.CreateHubConnection(alice.Token);
-        await aliceHub.StartAsync();
+        await ChatApp.StartAndSyncAsync(aliceHub);
 
         var sent = await aliceHub.InvokeAsync<JsonElement>("SendMessage", conversationId, Guid.NewGuid().ToString(), "via redis", Array.Empty<long>());
 

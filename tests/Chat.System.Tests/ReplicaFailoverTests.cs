@@ -167,7 +167,7 @@ public sealed class ReplicaFailoverTests(TwoReplicaChatApp app) : IClassFixture<
         {
             _connection = _app.CreateHubConnection(_token);
             _connection.On<JsonElement>("MessageReceived", Hold);
-            await _connection.StartAsync();
+            await ChatApp.StartAndSyncAsync(_connection);
         }
 
         private void Hold(JsonElement message)

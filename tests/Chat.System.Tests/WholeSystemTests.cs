@@ -16,8 +16,8 @@ public sealed class WholeSystemTests(ChatApp app) : IClassFixture<ChatApp>
         await using var bobHub = app.CreateHubConnection(bob.Token);
         var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         bobHub.On<JsonElement>("MessageReceived", message => received.TrySetResult(message));
-        await aliceHub.StartAsync();
-        await bobHub.StartAsync();
+        await ChatApp.StartAndSyncAsync(aliceHub);
+        await ChatApp.StartAndSyncAsync(bobHub);
         using var client = app.CreateClient(alice.Token);
         using var opened = await client.PostAsJsonAsync("/api/conversations/direct", new { userId = bob.Id });
         var conversationId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
@@ -42,7 +42,7 @@ public sealed class WholeSystemTests(ChatApp app) : IClassFixture<ChatApp>
         await using var carolHub = app.CreateHubConnection(carol.Token);
 
         var before = await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={carol.Id}");
-        await carolHub.StartAsync();
+        await ChatApp.StartAndSyncAsync(carolHub);
         var online = await PollAsync(async () =>
             (await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={carol.Id}"))![0].GetProperty("status").GetString() == "online");
 

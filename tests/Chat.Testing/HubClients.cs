@@ -20,4 +20,15 @@ public static class HubClients
             })
             .Build();
     }
+
+    /// <summary>
+    /// Connects as a real client does: start, then Sync. SignalR completes the handshake before the server has
+    /// subscribed the connection to its user's backplane channel; a hub call returns only after that, so pushes sent
+    /// from then on reach this connection (and anything earlier comes with the Sync).
+    /// </summary>
+    public static async Task StartAndSyncAsync(this HubConnection connection)
+    {
+        await connection.StartAsync();
+        await connection.InvokeAsync<System.Text.Json.JsonElement>("Sync", Array.Empty<object>());
+    }
 }
