@@ -107,49 +107,30 @@ public sealed class MongoConversationStore(MongoMessagingDatabase database, Time
     public Task<ConversationChange> AddMemberAsync(long conversationId, long actorId, long userId, int maxMembers, CancellationToken cancellationToken) =>
         ChangeGroupAsync(conversationId, actorId, cancellationToken, async (session, conversation, now, ct) =>
         {
-            if (conversation.OwnerId != actorId)
+            if (GroupRules.RefuseAdd(conversation.ToConversation(), actorId, userId, maxMembers) is { } refused)
             {
-                return (ChangeStatus.NotAllowed, []);
-            }
-            if (conversation.HasMember(userId))
-            {
-                return (ChangeStatus.Unchanged, []);
-            }
-            if (conversation.Members.Count >= maxMembers)
-            {
-                return (ChangeStatus.Full, []);
+                return (refused, []);
             }
             await database.Conversations.UpdateOneAsync(session,
                 Filter.Eq(c => c.Id, conversationId),
                 Update.Push(c => c.Members, Member(userId, now.ToUnixTimeMilliseconds())),
                 cancellationToken: ct);
-            return (ChangeStatus.Done, [new SystemEvent(SystemEvents.MemberAdded, actorId, [userId], null)]);
+            return (ChangeStatus.Done, [GroupRules.Added(actorId, userId)]);
         });
 
     public Task<ConversationChange> RemoveMemberAsync(long conversationId, long actorId, long userId, CancellationToken cancellationToken) =>
         ChangeGroupAsync(conversationId, actorId, cancellationToken, async (session, conversation, _, ct) =>
         {
-            var leaving = actorId == userId;
-            if (!leaving && conversation.OwnerId != actorId)
+            var group = conversation.ToConversation();
+            if (GroupRules.RefuseRemove(group, actorId, userId) is { } refused)
             {
-                return (ChangeStatus.NotAllowed, []);
+                return (refused, []);
             }
-            if (!conversation.HasMember(userId))
-            {
-                return (ChangeStatus.NotFound, []);
-            }
-            var events = new List<SystemEvent>
-            {
-                leaving
-                    ? new SystemEvent(SystemEvents.MemberLeft, userId, [userId], null)
-                    : new SystemEvent(SystemEvents.MemberRemoved, actorId, [userId], null),
-            };
+            var (events, newOwner) = GroupRules.Removal(group, actorId, userId);
             var update = Update.PullFilter(c => c.Members, m => m.UserId == userId);
-            // Members come in joining order, so the first one left is the longest-standing.
-            if (conversation.OwnerId == userId && conversation.ToConversation().Members.FirstOrDefault(m => m.UserId != userId) is { } heir)
+            if (newOwner is { } owner)
             {
-                update = update.Set(c => c.OwnerId, heir.UserId);
-                events.Add(new SystemEvent(SystemEvents.OwnerChanged, userId, [heir.UserId], null));
+                update = update.Set(c => c.OwnerId, owner);
             }
             await database.Conversations.UpdateOneAsync(session, Filter.Eq(c => c.Id, conversationId), update, cancellationToken: ct);
             return (ChangeStatus.Done, events);

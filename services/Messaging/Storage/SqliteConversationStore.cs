@@ -99,33 +99,20 @@ public sealed class SqliteConversationStore(MessagingDatabase database, TimeProv
     public Task<ConversationChange> AddMemberAsync(long conversationId, long actorId, long userId, int maxMembers, CancellationToken cancellationToken) =>
         ChangeGroupAsync(conversationId, actorId, cancellationToken, async (connection, transaction, conversation, now) =>
         {
-            if (conversation.OwnerId != actorId)
+            if (GroupRules.RefuseAdd(conversation, actorId, userId, maxMembers) is { } refused)
             {
-                return (ChangeStatus.NotAllowed, []);
-            }
-            if (conversation.HasMember(userId))
-            {
-                return (ChangeStatus.Unchanged, []);
-            }
-            if (conversation.Members.Count >= maxMembers)
-            {
-                return (ChangeStatus.Full, []);
+                return (refused, []);
             }
             await InsertMembersAsync(connection, transaction, conversationId, [userId], now.ToUnixTimeMilliseconds(), cancellationToken);
-            return (ChangeStatus.Done, [new SystemEvent(SystemEvents.MemberAdded, actorId, [userId], null)]);
+            return (ChangeStatus.Done, [GroupRules.Added(actorId, userId)]);
         });
 
     public Task<ConversationChange> RemoveMemberAsync(long conversationId, long actorId, long userId, CancellationToken cancellationToken) =>
-        ChangeGroupAsync(conversationId, actorId, cancellationToken, async (connection, transaction, conversation, now) =>
+        ChangeGroupAsync(conversationId, actorId, cancellationToken, async (connection, transaction, conversation, _) =>
         {
-            var leaving = actorId == userId;
-            if (!leaving && conversation.OwnerId != actorId)
+            if (GroupRules.RefuseRemove(conversation, actorId, userId) is { } refused)
             {
-                return (ChangeStatus.NotAllowed, []);
-            }
-            if (!conversation.HasMember(userId))
-            {
-                return (ChangeStatus.NotFound, []);
+                return (refused, []);
             }
             await using (var delete = connection.CreateCommand(
                 "DELETE FROM members WHERE conversation_id = @conversation AND user_id = @user", transaction)
@@ -134,20 +121,13 @@ public sealed class SqliteConversationStore(MessagingDatabase database, TimeProv
             {
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             }
-            var events = new List<SystemEvent>
-            {
-                leaving
-                    ? new SystemEvent(SystemEvents.MemberLeft, userId, [userId], null)
-                    : new SystemEvent(SystemEvents.MemberRemoved, actorId, [userId], null),
-            };
-            // Members are read in joining order, so the first one left is the longest-standing.
-            if (conversation.OwnerId == userId && conversation.Members.FirstOrDefault(m => m.UserId != userId) is { } heir)
+            var (events, newOwner) = GroupRules.Removal(conversation, actorId, userId);
+            if (newOwner is { } owner)
             {
                 await using var handOver = connection.CreateCommand("UPDATE conversations SET owner_id = @owner WHERE id = @conversation", transaction)
-                    .With("@owner", heir.UserId)
+                    .With("@owner", owner)
                     .With("@conversation", conversationId);
                 await handOver.ExecuteNonQueryAsync(cancellationToken);
-                events.Add(new SystemEvent(SystemEvents.OwnerChanged, userId, [heir.UserId], null));
             }
             return (ChangeStatus.Done, events);
         });
