@@ -22,29 +22,16 @@ public sealed class S3rverFixture : IDisposable
         var script = FindScript();
         _directory = Directory.CreateTempSubdirectory("chat-s3rver-").FullName;
         Port = GarnetFixture.FreePort();
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { script, "--directory", _directory, "--address", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--silent" })
-        {
-            start.ArgumentList.Add(argument);
-        }
         try
         {
-            _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+            _process = LoopbackServer.Start("node",
+                [script, "--directory", _directory, "--address", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--silent"],
+                Port, "s3rver", TimeSpan.FromSeconds(20));
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException("The S3 contract tests need node on PATH to run s3rver.", e);
         }
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        WaitUntilListening();
     }
 
     public int Port { get; }
@@ -53,12 +40,7 @@ public sealed class S3rverFixture : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        _process.Dispose();
+        LoopbackServer.Stop(_process);
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -97,18 +79,5 @@ public sealed class S3rverFixture : IDisposable
         }
         throw new InvalidOperationException(
             "s3rver is not installed: run `npm ci` in tests/s3rver (.ci/run does) so the S3 blob store contract tests can start it.");
-    }
-
-    private void WaitUntilListening()
-    {
-        try
-        {
-            LoopbackServer.WaitUntilListening(_process, Port, "s3rver", TimeSpan.FromSeconds(20));
-        }
-        catch (InvalidOperationException) when (!_process.HasExited)
-        {
-            Dispose();
-            throw;
-        }
     }
 }
