@@ -185,7 +185,21 @@ internal static class Extensions
         builder.AddProject<TProject>(name, launchProfileName: null)
             .WithHttpEndpoint(port: port, name: "http")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithTelemetryBudget(builder.Configuration);
+
+    /// <summary>
+    /// Telemetry that costs little: metrics exported every 10 s instead of the development default of every second
+    /// (<c>Chat:Telemetry:MetricExportInterval</c>), and traces sampled by rate (<c>Chat:Telemetry:MaxTracesPerSecond</c>,
+    /// see the services' <c>TelemetryOptions</c>). Both are set after Aspire's own OTLP settings, so they win.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithTelemetryBudget(this IResourceBuilder<ProjectResource> project, IConfiguration configuration)
+    {
+        var interval = configuration.GetValue("Chat:Telemetry:MetricExportInterval", TimeSpan.FromSeconds(10));
+        return project
+            .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", ((long)interval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithSettingFromAppHost(configuration, "Chat:Telemetry:MaxTracesPerSecond");
+    }
 
     /// <summary>
     /// The gateway's own body limit on the media route: Media's upload limit plus room for the multipart framing, so

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,11 @@ public static class Extensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // Per-request noise stays out of the logs: every outgoing call (presence reports, media checks) would otherwise
+        // be four Information lines, captured by the orchestrator and exported to the dashboard.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Http", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -47,6 +53,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(ChatTelemetry.SourceName))
             .WithTracing(tracing => tracing
+                .SetSampler(CreateSampler(builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(ChatTelemetry.SourceName)
                 .AddSource("Microsoft.AspNetCore.SignalR.Server")
@@ -64,6 +71,13 @@ public static class Extensions
 
         return builder;
     }
+
+    private static Sampler CreateSampler(TelemetryOptions options) => options.MaxTracesPerSecond switch
+    {
+        < 0 => new ParentBasedSampler(new AlwaysOnSampler()),
+        0 => new AlwaysOffSampler(),
+        var rate => new ParentBasedSampler(new RateLimitingSampler(rate)),
+    };
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -8,7 +8,6 @@ using Chat.Messaging.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Chat.Messaging.Extensions;
 
@@ -58,12 +57,13 @@ internal static class Extensions
         builder.Services.AddHostedService<PresenceRelay>();
 
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
-        var redis = builder.Configuration.GetConnectionString(RedisConnectionName)
-            ?? throw new InvalidOperationException($"Messaging needs the '{RedisConnectionName}' connection string (the SignalR backplane).");
         builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 1024 * 1024)
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, MessagingJsonContext.Default))
-            .AddMessagePackProtocol()
-            .AddStackExchangeRedis(redis, backplane => backplane.Configuration.ChannelPrefix = RedisChannel.Literal("chat"));
+            .AddMessagePackProtocol();
+        // The backplane: one Redis publish per push for all replicas, started (subscribed) before the server listens.
+        builder.Services.AddSingleton<ChatBackplane>();
+        builder.Services.AddSingleton<HubLifetimeManager<ChatHub>>(sp => sp.GetRequiredService<ChatBackplane>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChatBackplane>());
 
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, MessagingJsonContext.Default));

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chat.Messaging.Hubs;
 
 /// <summary>
-/// Pushes changes to members' connections, on every replica through the backplane. A push is only a hint (clients
-/// repair gaps from the store), so a failed push is logged, never turned into a failed request.
+/// Pushes changes to members' connections, on every replica through the backplane (<see cref="ChatBackplane"/>). A push
+/// is only a hint (clients repair gaps from the store), so a failed push is logged, never turned into a failed request.
 /// </summary>
 public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, IMessageStore messages, ILogger<ChatEvents> logger)
 {
@@ -62,17 +62,42 @@ public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, IMessageSt
         }
     }
 
-    private async Task PushAsync(string name, int recipients, Func<Task> push)
+    /// <summary>
+    /// Starts the push and returns without waiting for it to be flushed: the backplane writes to local connections and
+    /// publishes for other replicas before it returns, so pushes leave in call order, and the caller's reply (a send's
+    /// ack) is not held up by the slowest recipient's socket.
+    /// </summary>
+    private Task PushAsync(string name, int recipients, Func<Task> push)
     {
         using var activity = ChatTelemetry.ActivitySource.StartActivity(name);
         activity?.SetTag("chat.recipients", recipients);
         try
         {
-            await push();
+            var pushed = push();
+            if (!pushed.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(pushed, name, recipients);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Push {Name} to {Recipients} recipient(s) failed; clients repair from the store", name, recipients);
+            LogPushFailed(e, name, recipients);
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task ObserveAsync(Task pushed, string name, int recipients)
+    {
+        try
+        {
+            await pushed;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPushFailed(e, name, recipients);
         }
     }
+
+    private void LogPushFailed(Exception e, string name, int recipients) =>
+        logger.LogWarning(e, "Push {Name} to {Recipients} recipient(s) failed; clients repair from the store", name, recipients);
 }

@@ -1,0 +1,45 @@
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Samples at most <c>tracesPerSecond</c> new traces a second (a token bucket holding one second's worth), so a
+/// message sent at human rates is always a whole trace, while thousands a second cost a handful of traces, not an
+/// exporter and a dashboard saturated with spans. Used as the root sampler under a parent-based one: a span whose
+/// caller sampled (or dropped) its trace follows that decision, so traces stay whole across services.
+/// </summary>
+public sealed class RateLimitingSampler : Sampler
+{
+    private readonly double _tracesPerSecond;
+    private readonly Lock _lock = new();
+    private double _tokens;
+    private long _refilledAt;
+
+    public RateLimitingSampler(double tracesPerSecond)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tracesPerSecond);
+        _tracesPerSecond = tracesPerSecond;
+        _tokens = tracesPerSecond;
+        _refilledAt = Environment.TickCount64;
+        Description = $"RateLimitingSampler{{{tracesPerSecond}}}";
+    }
+
+    public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
+        new(TryTake() ? SamplingDecision.RecordAndSample : SamplingDecision.Drop);
+
+    private bool TryTake()
+    {
+        lock (_lock)
+        {
+            var now = Environment.TickCount64;
+            _tokens = Math.Min(_tracesPerSecond, _tokens + (now - _refilledAt) * _tracesPerSecond / 1000);
+            _refilledAt = now;
+            if (_tokens < 1)
+            {
+                return false;
+            }
+            _tokens--;
+            return true;
+        }
+    }
+}

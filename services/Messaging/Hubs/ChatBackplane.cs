@@ -1,0 +1,388 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using StackExchange.Redis;
+
+namespace Chat.Messaging.Hubs;
+
+/// <summary>
+/// The hub's connections on this replica, and the Redis backplane that reaches the others. A push to a set of users
+/// is serialised once (per hub protocol), written straight to this replica's connections of those users, and
+/// published as <em>one</em> Redis message on one channel that every replica subscribes to; each replica delivers it
+/// to its own connections. A 50-member group message is one publish, not fifty, and a connection costs no Redis
+/// subscription of its own (connecting needs no Redis round trip, so a reconnect storm does not queue on Redis).
+/// While no other replica is subscribed — the one-machine case — nothing is published at all: every replica
+/// announces itself on the channel when it starts and every few seconds, and the count of subscribers that PUBLISH
+/// returns says whether anyone else is listening.
+/// </summary>
+/// <remarks>
+/// Groups are not supported: Chat addresses users (every device of a member) and connections, and the member list
+/// of a conversation is read in the same transaction as the message, so nobody removed from it is ever addressed.
+/// </remarks>
+public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHostedService, IDisposable
+{
+    public static readonly RedisChannel Channel = RedisChannel.Literal("chat:hub");
+
+    private static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
+    // Read without locks by every push; changed only under _usersLock, so an add never races a removal of the same user.
+    private readonly ConcurrentDictionary<string, UserConnections> _users = new(StringComparer.Ordinal);
+    private readonly Lock _usersLock = new();
+    private readonly IConnectionMultiplexer _redis;
+    private readonly IReadOnlyList<IHubProtocol> _protocols;
+    private readonly ILogger<ChatBackplane> _logger;
+    private readonly Guid _replicaId = Guid.NewGuid();
+    private readonly byte[] _hello;
+    private readonly CancellationTokenSource _stopping = new();
+    private ChannelMessageQueue? _subscription;
+    private Task? _announcing;
+    // Ticks (Environment.TickCount64) until which another replica is known to listen; 0: none seen.
+    private long _peersUntil;
+
+    public ChatBackplane(IConnectionMultiplexer redis, IHubProtocolResolver protocols, ILogger<ChatBackplane> logger)
+    {
+        _redis = redis;
+        _protocols = protocols.AllProtocols;
+        _logger = logger;
+        _hello = Envelope.Hello(_replicaId);
+    }
+
+    /// <summary>This replica's connections, for presence reports and tests.</summary>
+    public int LocalConnectionCount => _connections.Count;
+
+    private bool HasPeers => Environment.TickCount64 < Volatile.Read(ref _peersUntil);
+
+    /// <summary>Subscribes before the server accepts connections, then announces this replica to the others.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = await _redis.GetSubscriber().SubscribeAsync(Channel);
+        // One message at a time, in publish order: pushes of one conversation stay in the order they were sent.
+        _subscription.OnMessage(Receive);
+        // The first announcement is made before the server listens: the replicas already running know of this one
+        // before any of its clients can send.
+        await AnnounceOnceAsync();
+        _announcing = AnnounceAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_announcing is not null)
+        {
+            await _announcing.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        if (_subscription is not null)
+        {
+            await _subscription.UnsubscribeAsync();
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(AnnounceInterval);
+        while (await WaitAsync(timer, cancellationToken))
+        {
+            await AnnounceOnceAsync();
+        }
+    }
+
+    private async Task AnnounceOnceAsync()
+    {
+        try
+        {
+            // The answer counts the subscribers that received it, this replica included.
+            if (await _redis.GetSubscriber().PublishAsync(Channel, _hello) > 1)
+            {
+                SeePeers();
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Without Redis nothing reaches other replicas anyway; assume they exist, so pushes resume the moment it is back.
+            SeePeers();
+            Log.AnnounceFailed(_logger, e);
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    // Peers are assumed for three announce rounds after the last sign of one: a late tick on a busy machine does not
+    // stop pushes to them, and a replica that stopped is dropped soon after.
+    private void SeePeers() => Volatile.Write(ref _peersUntil, Environment.TickCount64 + 3 * (long)AnnounceInterval.TotalMilliseconds);
+
+    public override Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        _connections[connection.ConnectionId] = connection;
+        if (connection.UserIdentifier is { } userId)
+        {
+            lock (_usersLock)
+            {
+                if (_users.TryGetValue(userId, out var list))
+                {
+                    list.Add(connection);
+                }
+                else
+                {
+                    _users[userId] = new UserConnections(connection);
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        _connections.TryRemove(connection.ConnectionId, out _);
+        if (connection.UserIdentifier is { } userId)
+        {
+            lock (_usersLock)
+            {
+                if (_users.TryGetValue(userId, out var list) && list.Remove(connection))
+                {
+                    _users.TryRemove(userId, out _);
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Target.All, [], [], methodName, args);
+
+    public override Task SendAllExceptAsync(
+        string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        Send(Target.All, [], excludedConnectionIds, methodName, args);
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Target.Connections, [connectionId], [], methodName, args);
+
+    public override Task SendConnectionsAsync(
+        IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Target.Connections, connectionIds, [], methodName, args);
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Target.Users, [userId], [], methodName, args);
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Target.Users, userIds, [], methodName, args);
+
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        throw GroupsNotSupported();
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        throw GroupsNotSupported();
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        throw GroupsNotSupported();
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        throw GroupsNotSupported();
+
+    public override Task SendGroupExceptAsync(
+        string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        throw GroupsNotSupported();
+
+    private static NotSupportedException GroupsNotSupported() =>
+        new("Chat's hub addresses users and connections; conversation members are read with each message, so SignalR groups are not used.");
+
+    /// <summary>
+    /// Writes to this replica's connections now (in call order, so one conversation's pushes leave in order) and
+    /// publishes once for the other replicas. The returned task completes when the local writes are flushed.
+    /// </summary>
+    private Task Send(Target target, IReadOnlyList<string> ids, IReadOnlyList<string> excluded, string methodName, object?[] args)
+    {
+        var invocation = new InvocationMessage(methodName, args);
+        var serialized = new SerializedHubMessage(invocation);
+        List<Task>? pending = null;
+        var remote = false;
+        switch (target)
+        {
+            case Target.All:
+                foreach (var connection in _connections.Values)
+                {
+                    if (!Contains(excluded, connection.ConnectionId))
+                    {
+                        Write(connection, serialized, ref pending);
+                    }
+                }
+                remote = true;
+                break;
+            case Target.Users:
+                foreach (var userId in ids)
+                {
+                    if (_users.TryGetValue(userId, out var list))
+                    {
+                        list.WriteAll(serialized, ref pending);
+                    }
+                }
+                remote = true;
+                break;
+            case Target.Connections:
+                foreach (var connectionId in ids)
+                {
+                    if (_connections.TryGetValue(connectionId, out var connection))
+                    {
+                        Write(connection, serialized, ref pending);
+                    }
+                    else
+                    {
+                        remote = true;
+                    }
+                }
+                break;
+        }
+        if (remote && HasPeers)
+        {
+            Publish(Envelope.Push(_replicaId, target, ids, excluded, _protocols, serialized));
+        }
+        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
+    }
+
+    private void Publish(byte[] envelope)
+    {
+        var publish = _redis.GetSubscriber().PublishAsync(Channel, envelope);
+        if (!publish.IsCompletedSuccessfully)
+        {
+            _ = ObservePublishAsync(publish);
+        }
+    }
+
+    private async Task ObservePublishAsync(Task<long> publish)
+    {
+        try
+        {
+            await publish;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Pushes are hints: the other replicas' clients repair the gap from the store.
+            Log.PublishFailed(_logger, e);
+        }
+    }
+
+    private void Receive(ChannelMessage message)
+    {
+        try
+        {
+            var envelope = Envelope.Read((ReadOnlyMemory<byte>)message.Message);
+            if (envelope.Origin == _replicaId)
+            {
+                return;
+            }
+            SeePeers();
+            if (envelope.Message is not { } serialized)
+            {
+                return;
+            }
+            List<Task>? pending = null;
+            switch (envelope.Target)
+            {
+                case Target.All:
+                    foreach (var connection in _connections.Values)
+                    {
+                        if (!Contains(envelope.Excluded, connection.ConnectionId))
+                        {
+                            Write(connection, serialized, ref pending);
+                        }
+                    }
+                    break;
+                case Target.Users:
+                    foreach (var userId in envelope.Ids)
+                    {
+                        if (_users.TryGetValue(userId, out var list))
+                        {
+                            list.WriteAll(serialized, ref pending);
+                        }
+                    }
+                    break;
+                case Target.Connections:
+                    foreach (var connectionId in envelope.Ids)
+                    {
+                        if (_connections.TryGetValue(connectionId, out var connection))
+                        {
+                            Write(connection, serialized, ref pending);
+                        }
+                    }
+                    break;
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            Log.MalformedEnvelope(_logger, e);
+        }
+    }
+
+    private static void Write(HubConnectionContext connection, SerializedHubMessage message, ref List<Task>? pending)
+    {
+        // A failed write aborts that connection inside SignalR; the others go on.
+        var write = connection.WriteAsync(message);
+        if (!write.IsCompletedSuccessfully)
+        {
+            (pending ??= []).Add(write.AsTask());
+        }
+    }
+
+    private static bool Contains(IReadOnlyList<string> ids, string id)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (string.Equals(ids[i], id, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A user's connections on this replica: usually one or two, so an array replaced on change (under the
+    /// backplane's lock) and read without one.
+    /// </summary>
+    private sealed class UserConnections(HubConnectionContext first)
+    {
+        private HubConnectionContext[] _items = [first];
+
+        public void Add(HubConnectionContext connection) => Volatile.Write(ref _items, [.. _items, connection]);
+
+        /// <summary>True when this removed the last connection.</summary>
+        public bool Remove(HubConnectionContext connection)
+        {
+            var remaining = Array.FindAll(_items, c => c != connection);
+            Volatile.Write(ref _items, remaining);
+            return remaining.Length == 0;
+        }
+
+        public void WriteAll(SerializedHubMessage message, ref List<Task>? pending)
+        {
+            foreach (var connection in Volatile.Read(ref _items))
+            {
+                Write(connection, message, ref pending);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Publishing a push to the other replicas failed; their clients repair from the store")]
+        public static partial void PublishFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Warning, "Announcing this replica on the backplane failed; retrying")]
+        public static partial void AnnounceFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "A backplane message could not be read and was dropped")]
+        public static partial void MalformedEnvelope(ILogger logger, Exception exception);
+    }
+}
