@@ -11,24 +11,29 @@ public sealed class ChatHubTests(MessagingFixture fixture) : IClassFixture<Messa
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
-    public async Task AMessageSentOnTheHubReachesEveryDeviceOfBothUsers()
+    public async Task AMessageSentOnTheHubReachesEveryOtherDeviceOfBothUsersAndTheSenderHasItsSeqFromTheAck()
     {
         var (a, b, conversationId) = await fixture.CreatePairAsync();
-        await using var alice = await ConnectAsync(a);
-        await using var bobPhone = await ConnectAsync(b);
-        await using var bobLaptop = await ConnectAsync(b);
-        var received = new[] { Inbox(alice), Inbox(bobPhone), Inbox(bobLaptop) };
+        await using var alicePhone = await fixture.ConnectAsync(a);
+        await using var aliceLaptop = await fixture.ConnectAsync(a);
+        await using var bobPhone = await fixture.ConnectAsync(b);
+        await using var bobLaptop = await fixture.ConnectAsync(b);
 
-        var result = await alice.InvokeAsync<JsonElement>("SendMessage", conversationId, "hub-1", "over the wire", Array.Empty<long>());
+        var result = await alicePhone.Connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "hub-1", "over the wire", Array.Empty<long>());
+        var second = await alicePhone.Connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "hub-2", "and again", Array.Empty<long>());
 
         Assert.Equal(1, result.GetProperty("seq").GetInt64());
-        foreach (var inbox in received)
+        foreach (var inbox in new[] { aliceLaptop, bobPhone, bobLaptop })
         {
-            var message = await inbox.Task.WaitAsync(Patience);
+            var message = await inbox.NextAsync("MessageReceived");
             Assert.Equal(1, message.GetProperty("seq").GetInt64());
             Assert.Equal("over the wire", message.GetProperty("text").GetString());
             Assert.Equal(conversationId, message.GetProperty("conversationId").GetInt64());
         }
+        // The sending connection is not pushed its own message: the next push it sees is someone else's.
+        await bobPhone.Connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "hub-3", "reply", Array.Empty<long>());
+        var seen = await alicePhone.ReadUntilAsync("MessageReceived");
+        Assert.Equal(second.GetProperty("seq").GetInt64() + 1, seen[^1].Payload.GetProperty("seq").GetInt64());
     }
 
     [Fact]

@@ -179,6 +179,13 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         Send(Target.Users, userIds, [], methodName, args);
 
+    /// <summary>
+    /// To every connection of these users but the excluded ones, on every replica: a send's own connection learns its
+    /// message from the ack, so it is not pushed the same message again.
+    /// </summary>
+    public Task SendUsersExceptAsync(IReadOnlyList<string> userIds, IReadOnlyList<string> excludedConnectionIds, string methodName, object?[] args) =>
+        Send(Target.Users, userIds, excludedConnectionIds, methodName, args);
+
     public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
         throw GroupsNotSupported();
 
@@ -225,7 +232,7 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
                 {
                     if (_users.TryGetValue(userId, out var list))
                     {
-                        list.WriteAll(serialized, ref pending);
+                        list.WriteAll(serialized, excluded, ref pending);
                     }
                 }
                 remote = true;
@@ -304,7 +311,7 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
                     {
                         if (_users.TryGetValue(userId, out var list))
                         {
-                            list.WriteAll(serialized, ref pending);
+                            list.WriteAll(serialized, envelope.Excluded, ref pending);
                         }
                     }
                     break;
@@ -365,11 +372,14 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
             return remaining.Length == 0;
         }
 
-        public void WriteAll(SerializedHubMessage message, ref List<Task>? pending)
+        public void WriteAll(SerializedHubMessage message, IReadOnlyList<string> excluded, ref List<Task>? pending)
         {
             foreach (var connection in Volatile.Read(ref _items))
             {
-                Write(connection, message, ref pending);
+                if (excluded.Count == 0 || !Contains(excluded, connection.ConnectionId))
+                {
+                    Write(connection, message, ref pending);
+                }
             }
         }
     }

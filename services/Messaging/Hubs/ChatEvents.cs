@@ -8,10 +8,13 @@ namespace Chat.Messaging.Hubs;
 /// Pushes changes to members' connections, on every replica through the backplane (<see cref="ChatBackplane"/>). A push
 /// is only a hint (clients repair gaps from the store), so a failed push is logged, never turned into a failed request.
 /// </summary>
-public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, IMessageStore messages, ILogger<ChatEvents> logger)
+public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, ChatBackplane backplane, IMessageStore messages, ILogger<ChatEvents> logger)
 {
-    public Task MessageReceivedAsync(ChatMessage message, IReadOnlyList<long> memberIds) =>
-        PushAsync("messages.fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageReceived(message));
+    /// <summary>A new message to every member's connections but <paramref name="senderConnectionId"/>, which has it from its ack.</summary>
+    public Task MessageReceivedAsync(ChatMessage message, IReadOnlyList<long> memberIds, string? senderConnectionId = null) =>
+        PushAsync("messages.fan-out", memberIds.Count, () => senderConnectionId is null
+            ? hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageReceived(message)
+            : backplane.SendUsersExceptAsync(UserIds.ToStrings(memberIds), [senderConnectionId], nameof(IChatClient.MessageReceived), [message]));
 
     public Task MessageUpdatedAsync(ChatMessage message, IReadOnlyList<long> memberIds) =>
         PushAsync("messages.update-fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageUpdated(message));

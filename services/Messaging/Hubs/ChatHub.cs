@@ -3,7 +3,6 @@ using Chat.Messaging.Conversations;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Presence;
 using Chat.Messaging.Storage;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +12,10 @@ namespace Chat.Messaging.Hubs;
 /// The real-time face of Messaging. Errors reach the caller as <see cref="HubException"/> whose message
 /// starts with the stable error code ("conversation-not-found: ...").
 /// </summary>
-[Authorize]
+/// <remarks>
+/// Only authenticated connections reach it: the endpoint requires authorization (<see cref="ChatHubEndpoint"/>) and a
+/// connection ends with its token. No <c>[Authorize]</c> on the class, which SignalR would re-evaluate on every call.
+/// </remarks>
 public sealed class ChatHub(
     MessageSender sender,
     ConversationCommands commands,
@@ -39,7 +41,7 @@ public sealed class ChatHub(
 
     public async Task<SendMessageResult> SendMessage(long conversationId, string clientMessageId, string? text, long[]? mediaIds)
     {
-        var outcome = await sender.SendAsync(UserId, conversationId, clientMessageId, text, mediaIds, Context.ConnectionAborted);
+        var outcome = await sender.SendAsync(UserId, conversationId, clientMessageId, text, mediaIds, Context.ConnectionAborted, Context.ConnectionId);
         ThrowIfFailed(outcome.Error);
         return new SendMessageResult(outcome.Message!.Seq, outcome.Message.CreatedAt);
     }
@@ -145,5 +147,5 @@ public static class ChatHubEndpoint
     /// stop receiving; clients reconnect with a fresh one.
     /// </summary>
     public static HubEndpointConventionBuilder MapChatHub(this IEndpointRouteBuilder routes) =>
-        routes.MapHub<ChatHub>("/hubs/chat", hub => hub.CloseOnAuthenticationExpiration = true);
+        routes.MapHub<ChatHub>("/hubs/chat", hub => hub.CloseOnAuthenticationExpiration = true).RequireAuthorization();
 }

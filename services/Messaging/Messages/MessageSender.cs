@@ -6,13 +6,16 @@ namespace Chat.Messaging.Messages;
 
 public readonly record struct SendOutcome(ChatMessage? Message, bool Replayed, MessagingError? Error);
 
-/// <summary>The one path a message takes, from the hub or from HTTP: validate, store, fan out. Edits and deletes likewise.</summary>
+/// <summary>
+/// The one path a message takes, from the hub or from HTTP: validate, store, fan out. Edits and deletes likewise.
+/// A send from the hub names its connection: the ack tells it the seq, so the fan-out skips it.
+/// </summary>
 public sealed class MessageSender(
     IMessageStore messages, ChatEvents events, MediaCatalog media, MediaReleaser releaser, IOptions<MessagingOptions> options)
 {
     public async Task<SendOutcome> SendAsync(
         long senderId, long conversationId, string? clientMessageId, string? text, IReadOnlyList<long>? mediaIds,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? senderConnectionId = null)
     {
         if (MessageRules.Validate(clientMessageId, text, mediaIds, options.Value) is { } invalid)
         {
@@ -38,7 +41,7 @@ public sealed class MessageSender(
                 return new SendOutcome(result.Message, true, null);
         }
 
-        await events.MessageReceivedAsync(result.Message!, result.MemberIds);
+        await events.MessageReceivedAsync(result.Message!, result.MemberIds, senderConnectionId);
         return new SendOutcome(result.Message, false, null);
     }
 
