@@ -123,12 +123,13 @@ public sealed class DeliveryLedger
     }
 
     /// <summary>
-    /// After the drain: every acknowledged send must have reached every connected member of its conversation (the
-    /// sender's own connection included). Returns the deliveries missing to others and to senders themselves.
+    /// After the drain: every acknowledged send must have reached every other connected member of its conversation.
+    /// The sender is not expected: the hub does not push a send back to the connection that made it (its ack carries
+    /// the seq), and the generator's users hold one connection each.
     /// </summary>
-    public (long ExpectedDeliveries, long LostDeliveries, long LostEchoes) CountLosses(Func<long, IReadOnlyList<long>> connectedMembers)
+    public (long ExpectedDeliveries, long LostDeliveries) CountLosses(Func<long, IReadOnlyList<long>> connectedMembers)
     {
-        long expected = 0, lost = 0, lostEchoes = 0;
+        long expected = 0, lost = 0;
         for (long i = 0; i < Sends; i++)
         {
             var seq = Volatile.Read(ref _seq[i]);
@@ -138,8 +139,11 @@ public sealed class DeliveryLedger
             }
             foreach (var member in connectedMembers(_conversation[i]))
             {
-                var isEcho = member == _sender[i];
-                expected += isEcho ? 0 : 1;
+                if (member == _sender[i])
+                {
+                    continue;
+                }
+                expected++;
                 var arrived = _received.TryGetValue((member, _conversation[i]), out var seqs);
                 if (arrived)
                 {
@@ -150,18 +154,11 @@ public sealed class DeliveryLedger
                 }
                 if (!arrived)
                 {
-                    if (isEcho)
-                    {
-                        lostEchoes++;
-                    }
-                    else
-                    {
-                        lost++;
-                    }
+                    lost++;
                 }
             }
         }
-        return (expected, lost, lostEchoes);
+        return (expected, lost);
     }
 
     public static long MicrosecondsSince(long timestamp) => (Stopwatch.GetTimestamp() - timestamp) * 1_000_000 / Stopwatch.Frequency;

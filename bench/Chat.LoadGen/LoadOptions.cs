@@ -47,6 +47,39 @@ public sealed class LoadOptions
     /// <summary>Sends not yet answered beyond which the generator stops sending and counts the rest as not sent.</summary>
     public int MaxInFlight { get; set; } = 50_000;
 
+    /// <summary>Rate search: run <see cref="Rates"/> as an ascending ladder until two steps in a row fail, then bisect.</summary>
+    public bool Search { get; set; }
+
+    /// <summary>The search's time budget: no step starts that would end after it.</summary>
+    public int SearchSeconds { get; set; } = 360;
+
+    /// <summary>Bisection steps between the highest passing rate and the first failing one above it.</summary>
+    public int Bisect { get; set; } = 2;
+
+    /// <summary>A step passes when its delivery p99 is below this, and nothing was lost, duplicated, refused or left unsent.</summary>
+    public double PassP99Ms { get; set; } = 50;
+
+    /// <summary>The rate at which server CPU per message is reported (a step of the ladder, or one more step).</summary>
+    public int? CpuRate { get; set; }
+
+    /// <summary><c>hub</c>: fill the history conversation by sending; <c>sqlite</c>: insert rows into Messaging's file directly.</summary>
+    public string HistoryFill { get; set; } = "hub";
+
+    /// <summary>Messaging's SQLite file for <c>--history-fill sqlite</c> (default: from the Messaging process's environment).</summary>
+    public string? MessagingDatabase { get; set; }
+
+    /// <summary>Reconnect storm: users that keep sending to the dropped clients and are not dropped themselves.</summary>
+    public int StormSenders { get; set; } = 20;
+
+    /// <summary>Reconnect storm: how many dropped clients reconnect at a time (default: all at once).</summary>
+    public int ReconnectConcurrency { get; set; } = 1000;
+
+    /// <summary>The system's data directory: picks this run's AppHost among several.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>A file the run's summary lines are appended to.</summary>
+    public string? Summary { get; set; }
+
     public int[]? ServerPids { get; set; }
 
     /// <summary>Server processes are Chat.* processes whose command line contains this (default: this repository's root).</summary>
@@ -72,6 +105,11 @@ public sealed class LoadOptions
             {
                 key = arg[2..equals];
                 value = arg[(equals + 1)..];
+            }
+            else if (arg == "--search")
+            {
+                key = "search";
+                value = "true";
             }
             else
             {
@@ -109,6 +147,17 @@ public sealed class LoadOptions
             case "large-length": LargeLength = Int(value); break;
             case "large-rate": LargeRate = double.Parse(value, CultureInfo.InvariantCulture); break;
             case "max-in-flight": MaxInFlight = Int(value); break;
+            case "search": Search = bool.Parse(value); break;
+            case "search-seconds": SearchSeconds = Int(value); break;
+            case "bisect": Bisect = Int(value); break;
+            case "pass-p99": PassP99Ms = double.Parse(value, CultureInfo.InvariantCulture); break;
+            case "cpu-rate": CpuRate = Int(value); break;
+            case "history-fill": HistoryFill = value; break;
+            case "messaging-db": MessagingDatabase = value; break;
+            case "storm-senders": StormSenders = Int(value); break;
+            case "reconnect-concurrency": ReconnectConcurrency = Int(value); break;
+            case "data-dir": DataDirectory = value; break;
+            case "summary": Summary = value; break;
             case "server-pids": ServerPids = Ints(value); break;
             case "server-match": ServerMatch = value; break;
             case "out": Out = value; break;
@@ -118,9 +167,21 @@ public sealed class LoadOptions
 
     private void Validate()
     {
-        if (Scenario is not ("direct" or "group" or "connections" or "history" or "large"))
+        if (Scenario is not ("direct" or "group" or "connections" or "history" or "large" or "storm"))
         {
-            throw new ArgumentException("--scenario is direct, group, connections, history or large.");
+            throw new ArgumentException("--scenario is direct, group, connections, history, large or storm.");
+        }
+        if (HistoryFill is not ("hub" or "sqlite"))
+        {
+            throw new ArgumentException("--history-fill is hub or sqlite.");
+        }
+        if (Search && (Scenario is not ("direct" or "group") || SearchSeconds is < 1 or > 3600 || Bisect is < 0 or > 10))
+        {
+            throw new ArgumentException("--search is for direct and group, with --search-seconds 1..3600 and --bisect 0..10.");
+        }
+        if (Rates.Length == 0 || Rates.Any(r => r <= 0) || StormSenders < 1 || ReconnectConcurrency < 1)
+        {
+            throw new ArgumentException("--rates, --storm-senders and --reconnect-concurrency are positive.");
         }
         if (Protocol is not ("json" or "messagepack"))
         {

@@ -1,22 +1,22 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.LoadGen;
 
 /// <summary>Runs one scenario: sets it up through the public contract, then one measured step per rate.</summary>
-public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri target, string targetName)
+public sealed partial class LoadRun(LoadOptions options, ServerProcesses servers, Uri target, string targetName)
 {
-    private const int FillWindow = 256;
-
     private readonly string _runTag = DateTime.UtcNow.ToString("HHmmss") + Random.Shared.Next(1000).ToString("000");
     private readonly List<StepResult> _results = [];
+    private IReadOnlyList<ProcessSample> _rest = [];
     private int _step;
 
     public IReadOnlyList<StepResult> Results => _results;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // Before this run creates anything: the services at rest (when it is the first run against a fresh system).
+        _rest = servers.Sample();
         using var setup = new ChatSetup(options.Api, _runTag);
         var clients = new ChatClients(target, options.UsesMessagePack);
         switch (options.Scenario)
@@ -35,6 +35,14 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
                 break;
             case "history":
                 await RunHistoryAsync(setup, clients, cancellationToken);
+                break;
+            case "storm":
+                var storm = await new ReconnectStorm(options, servers, setup, clients, _runTag, targetName).RunAsync(cancellationToken);
+                AddResult(storm);
+                Report.Summarize($"reconnect storm ({targetName}, {options.Protocol}): {options.Connections} clients dropped at once, the last one reconnected and synced "
+                    + $"after {storm.Seconds:0.00} s (per client p50 {storm.Delivery?.P50 / 1000:0.00} s, p99 {storm.Delivery?.P99 / 1000:0.00} s); "
+                    + $"{storm.Acknowledged} messages sent to them at {storm.Rate:0}/s around the drop: {storm.Recovered} recovered by Sync, {storm.Lost} lost, {storm.Duplicates} dup; "
+                    + $"{storm.Errors} errors, {storm.Connections} connected at the end");
                 break;
         }
     }
@@ -70,10 +78,7 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
             var large = largeMessages
                 ? new LargeLoad(options.LargeRate, n => (connected[(int)(n % 2)], conversations[0]), new string('L', options.LargeLength))
                 : null;
-            foreach (var rate in options.Rates)
-            {
-                await RunMessagingStepAsync(clients, rate, PickOrdinary, text, c => members[c], large, cancellationToken);
-            }
+            await RunStepsAsync(rate => RunMessagingStepAsync(clients, rate, PickOrdinary, text, c => members[c], large, cancellationToken));
         }
         finally
         {
@@ -110,10 +115,7 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
                 var sender = groupMembers[g][(int)(n / options.Groups % options.GroupSize)];
                 return (connected[sender], conversations[g]);
             }
-            foreach (var rate in options.Rates)
-            {
-                await RunMessagingStepAsync(clients, rate, Pick, text, c => members[c], null, cancellationToken);
-            }
+            await RunStepsAsync(rate => RunMessagingStepAsync(clients, rate, Pick, text, c => members[c], null, cancellationToken));
         }
         finally
         {
@@ -123,7 +125,43 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
 
     private sealed record LargeLoad(double Rate, Func<long, (ChatClient, long)> Pick, string Text);
 
-    private async Task RunMessagingStepAsync(
+    private string Label => $"{options.Scenario} ({targetName}, {options.Protocol})";
+
+    /// <summary>One step per rate, or the rate search; then the server CPU per message at <see cref="LoadOptions.CpuRate"/>.</summary>
+    private async Task RunStepsAsync(Func<double, Task<StepResult>> step)
+    {
+        var steps = new List<StepResult>();
+        if (options.Search)
+        {
+            var (best, tried) = await new RateSearch(options).RunAsync(step);
+            steps.AddRange(tried);
+            Report.Summarize(best is null
+                ? $"{Label}: highest passing rate: none of {string.Join(",", tried.Select(r => r.Rate))} msg/s passed"
+                : $"{Label}: highest passing rate: {best.Rate:0.#} msg/s (= {best.DeliveriesPerSecond:0} deliveries/s), p99 {best.Delivery!.P99:0.0} ms"
+                    + (best.Rate >= options.Rates.Max() ? " (the ladder's top: raise --rates to find the limit)" : ""));
+            Report.Summarize($"{Label}: steps " + string.Join("; ", tried.Select(r =>
+                r.Failure is null ? $"{r.Rate:0.#}/s pass p99 {r.Delivery?.P99:0.#} ms"
+                    : $"{r.Rate:0.#}/s FAIL {r.Failure}{(r.Failure.Contains("p99", StringComparison.Ordinal) ? "" : $", p99 {r.Delivery?.P99:0.#} ms")}")));
+        }
+        else
+        {
+            foreach (var rate in options.Rates)
+            {
+                steps.Add(await step(rate));
+            }
+        }
+        if (options.CpuRate is { } cpuRate)
+        {
+            var at = steps.FirstOrDefault(r => r.Rate == cpuRate) ?? await step(cpuRate);
+            var acks = at.MessagesPerSecond * at.Seconds;
+            Report.Summarize($"{Label} at {cpuRate} msg/s: server CPU {at.ServerCpuMicrosPerMessage:0.0} µs/message, {at.ServerCpuMicrosPerDelivery:0.0} µs/delivery (six services); "
+                + $"dashboard+dcp {at.PlatformCpuMicrosPerMessage:0.0} µs/message, {at.PlatformCpuMicrosPerDelivery:0.0} µs/delivery = {at.PlatformCpuShare:0.0}% of all server CPU; "
+                + $"AppHost+launchers {(acks == 0 ? 0 : at.HostCpuSeconds * 1e6 / acks):0.0} µs/message"
+                + (at.Failure is null ? "" : $" (that step failed: {at.Failure})"));
+        }
+    }
+
+    private async Task<StepResult> RunMessagingStepAsync(
         ChatClients clients, double rate, Func<long, (ChatClient Client, long Conversation)> pick, string text,
         Func<long, IReadOnlyList<long>> connectedMembers, LargeLoad? large, CancellationToken cancellationToken)
     {
@@ -171,7 +209,7 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
             schedules.Add(OpenLoopSchedule.RunAsync(large.Rate, warmup, duration, Fire(SendKind.Large, large.Pick, large.Text), cancellationToken));
         }
         await Task.Delay(warmup, cancellationToken);
-        var window = await MeasureWindowAsync(duration, cancellationToken);
+        var window = await MeasuredWindow.MeasureAsync(servers, duration, cancellationToken);
         await Task.WhenAll(schedules);
 
         // Drain: wait for outstanding replies, then give deliveries time to land before counting what is missing.
@@ -182,12 +220,12 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
         }
         await Task.Delay(TimeSpan.FromSeconds(options.DrainSeconds), cancellationToken);
         clients.Ledger = null;
-        var (expected, lost, lostEchoes) = ledger.CountLosses(connectedMembers);
+        var (expected, lost) = ledger.CountLosses(connectedMembers);
 
         var seconds = duration.TotalSeconds;
         var acks = Interlocked.Read(ref ledger.MeasuredAcks);
         var deliveries = Interlocked.Read(ref ledger.MeasuredDeliveries);
-        AddResult(new StepResult
+        var result = new StepResult
         {
             Scenario = options.Scenario,
             Protocol = options.Protocol,
@@ -201,22 +239,33 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
             ExpectedDeliveries = expected,
             Deliveries = Interlocked.Read(ref ledger.Deliveries),
             Lost = lost,
-            LostEchoes = lostEchoes,
             Duplicates = Interlocked.Read(ref ledger.Duplicates),
             MessagesPerSecond = Math.Round(acks / seconds, 1),
             DeliveriesPerSecond = Math.Round(deliveries / seconds, 1),
             Delivery = Latency.From(ledger.DeliveryLatency[(int)SendKind.Ordinary]),
             LargeDelivery = large is null ? null : Latency.From(ledger.DeliveryLatency[(int)SendKind.Large]),
             Ack = Latency.From(ledger.AckLatency),
-            ServerCpuSeconds = Math.Round(window.ServerCpu, 3),
-            ServerCpuMicrosPerMessage = acks == 0 ? 0 : Math.Round(window.ServerCpu * 1e6 / acks, 1),
-            ServerCpuMicrosPerDelivery = deliveries == 0 ? 0 : Math.Round(window.ServerCpu * 1e6 / deliveries, 1),
+            ServerCpuSeconds = Math.Round(window.ServiceCpu, 3),
+            ServerCpuMicrosPerMessage = PerUnit(window.ServiceCpu, acks),
+            ServerCpuMicrosPerDelivery = PerUnit(window.ServiceCpu, deliveries),
+            PlatformCpuSeconds = Math.Round(window.PlatformCpu, 3),
+            PlatformCpuMicrosPerMessage = PerUnit(window.PlatformCpu, acks),
+            PlatformCpuMicrosPerDelivery = PerUnit(window.PlatformCpu, deliveries),
+            PlatformCpuShare = window.PlatformShare,
+            HostCpuSeconds = Math.Round(window.HostCpu, 3),
             LoadGenCpuPercent = Math.Round(window.LoadGenCpu / seconds * 100, 1),
-            ServerRssMiB = Math.Round(ServerProcesses.RssBytes(window.After) / 1048576.0, 1),
+            ServerRssMiB = Mib(ServerProcesses.RssBytes(window.After, ServerProcesses.ServiceKinds)),
             FirstError = ledger.FirstError,
             Processes = window.Usage,
-        });
+        };
+        result = result with { Failure = RateSearch.Failure(result, options.PassP99Ms) };
+        AddResult(result);
+        return result;
     }
+
+    internal static double PerUnit(double cpuSeconds, double count) => count <= 0 ? 0 : Math.Round(cpuSeconds * 1e6 / count, 1);
+
+    internal static double Mib(long bytes) => Math.Round(bytes / 1048576.0, 1);
 
     private async Task RunConnectionsAsync(ChatSetup setup, ChatClients clients, CancellationToken cancellationToken)
     {
@@ -233,10 +282,11 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
         {
             Log($"{connected.Length} connected in {connectSeconds:0.0} s; holding them idle for {options.DurationSeconds} s");
             await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), cancellationToken);
-            var window = await MeasureWindowAsync(TimeSpan.FromSeconds(options.DurationSeconds), cancellationToken);
+            var window = await MeasuredWindow.MeasureAsync(servers, TimeSpan.FromSeconds(options.DurationSeconds), cancellationToken);
             var alive = connected.Count(c => c.Connection.State == HubConnectionState.Connected);
-            var rssDelta = ServerProcesses.RssBytes(window.After) - ServerProcesses.RssBytes(before);
-            AddResult(new StepResult
+            var rssDelta = ServerProcesses.RssBytes(window.After, ServerProcesses.ServiceKinds) - ServerProcesses.RssBytes(before, ServerProcesses.ServiceKinds);
+            double PercentOfCore(double cpu) => Math.Round(cpu / window.Seconds * 100, 2);
+            var result = new StepResult
             {
                 Scenario = options.Scenario,
                 Protocol = options.Protocol,
@@ -247,176 +297,35 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
                 Errors = connected.Length - alive,
                 ConnectsPerSecond = Math.Round(connected.Length / connectSeconds, 1),
                 ServerKiBPerConnection = Math.Round(rssDelta / 1024.0 / connected.Length, 1),
-                ServerCpuSeconds = Math.Round(window.ServerCpu, 3),
-                LoadGenCpuPercent = Math.Round(window.LoadGenCpu / options.DurationSeconds * 100, 1),
-                ServerRssMiB = Math.Round(ServerProcesses.RssBytes(window.After) / 1048576.0, 1),
-                Note = $"RSS growth from before connecting; idle server CPU {window.ServerCpu / options.DurationSeconds * 100:0.0}% while held",
-                Processes = before.Select(b => window.After.FirstOrDefault(a => a.Pid == b.Pid) is { Pid: > 0 } a
-                    ? new ProcessUsage(a.Name, a.Pid, 0, Math.Round(a.RssBytes / 1048576.0, 1), Math.Round((a.RssBytes - b.RssBytes) / 1048576.0, 1))
-                    : new ProcessUsage(b.Name, b.Pid, 0, 0, 0)).ToArray(),
-            });
+                ServerCpuSeconds = Math.Round(window.ServiceCpu, 3),
+                PlatformCpuSeconds = Math.Round(window.PlatformCpu, 3),
+                HostCpuSeconds = Math.Round(window.HostCpu, 3),
+                PlatformCpuShare = window.PlatformShare,
+                ServerCpuPercentOfCore = PercentOfCore(window.ServiceCpu),
+                PlatformCpuPercentOfCore = PercentOfCore(window.PlatformCpu),
+                HostCpuPercentOfCore = PercentOfCore(window.HostCpu),
+                LoadGenCpuPercent = Math.Round(window.LoadGenCpu / window.Seconds * 100, 1),
+                ServerRssMiB = Mib(ServerProcesses.RssBytes(window.After, ServerProcesses.ServiceKinds)),
+                RestRssMiB = Mib(ServerProcesses.RssBytes(_rest, ServerProcesses.ServiceKinds)),
+                PlatformRssMiB = Mib(ServerProcesses.RssBytes(window.After, ServerProcesses.PlatformKinds)),
+                HostRssMiB = Mib(ServerProcesses.RssBytes(window.After, ServerProcesses.HostKinds)),
+                Note = "RSS growth of the six services from just before connecting to the end of the window, per connection",
+                // Growth from before connecting (not from the window's start), per process.
+                Processes = new MeasuredWindow(before, window.After, window.Seconds, 0).Usage
+                    .Select(u => u with { CpuSeconds = window.Usage.FirstOrDefault(w => w.Pid == u.Pid)?.CpuSeconds ?? 0 }).ToArray(),
+                RestProcesses = _rest.Select(r => new ProcessUsage(r.Name, r.Pid, r.Kind, 0, Mib(r.RssBytes), 0)).ToArray(),
+            };
+            AddResult(result);
+            Report.Summarize($"idle ({targetName}, {options.Protocol}): {result.Connections} connections ({result.Errors} dropped), CPU over {window.Seconds:0} s in % of one core: "
+                + $"services {result.ServerCpuPercentOfCore:0.00}, dashboard+dcp {result.PlatformCpuPercentOfCore:0.00}, AppHost+launchers {result.HostCpuPercentOfCore:0.00}; "
+                + $"RSS per connection {result.ServerKiBPerConnection:0.0} KiB (services' growth {Mib(rssDelta):0.0} MiB); "
+                + $"six services before this run {result.RestRssMiB:0.0} MiB (at rest if it is the first; dashboard+dcp {Mib(ServerProcesses.RssBytes(_rest, ServerProcesses.PlatformKinds)):0.0} MiB, "
+                + $"AppHost+launchers {Mib(ServerProcesses.RssBytes(_rest, ServerProcesses.HostKinds)):0.0} MiB)");
         }
         finally
         {
             await DisposeAllAsync(connected);
         }
-    }
-
-    private async Task RunHistoryAsync(ChatSetup setup, ChatClients clients, CancellationToken cancellationToken)
-    {
-        var users = await setup.CreateUsersAsync(2, cancellationToken);
-        var conversation = await setup.OpenDirectAsync(users[0], users[1], cancellationToken);
-        var sender = await clients.ConnectAsync(users[0], receive: false, cancellationToken);
-        try
-        {
-            Log($"filling conversation {conversation} with {options.HistoryMessages} messages through the hub, {FillWindow} in flight");
-            var text = new string('h', options.TextLength);
-            var fillBefore = servers.Sample();
-            var filling = Stopwatch.StartNew();
-            using (var window = new SemaphoreSlim(FillWindow))
-            {
-                var pending = new List<Task>(options.HistoryMessages);
-                for (var i = 0; i < options.HistoryMessages; i++)
-                {
-                    await window.WaitAsync(cancellationToken);
-                    pending.Add(FillOneAsync(i));
-                }
-                await Task.WhenAll(pending);
-
-                async Task FillOneAsync(int i)
-                {
-                    try
-                    {
-                        await sender.Connection.InvokeAsync<SendReply>("SendMessage", conversation, $"h{_runTag}-{i}", text, (long[]?)null, cancellationToken);
-                    }
-                    finally
-                    {
-                        window.Release();
-                    }
-                }
-            }
-            var fillSeconds = filling.Elapsed.TotalSeconds;
-            var fillCpu = ServerProcesses.CpuSeconds(servers.Sample()) - ServerProcesses.CpuSeconds(fillBefore);
-            AddResult(new StepResult
-            {
-                Scenario = "history-fill",
-                Protocol = options.Protocol,
-                Target = targetName,
-                Rate = Math.Round(options.HistoryMessages / fillSeconds, 1),
-                Seconds = Math.Round(fillSeconds, 1),
-                Sent = options.HistoryMessages,
-                Acknowledged = options.HistoryMessages,
-                MessagesPerSecond = Math.Round(options.HistoryMessages / fillSeconds, 1),
-                ServerCpuSeconds = Math.Round(fillCpu, 3),
-                ServerCpuMicrosPerMessage = Math.Round(fillCpu * 1e6 / options.HistoryMessages, 1),
-                Note = $"closed loop, {FillWindow} sends in flight on one connection: the append path's ceiling",
-            });
-
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = target, Timeout = TimeSpan.FromSeconds(30) };
-            http.DefaultRequestHeaders.Authorization = new("Bearer", users[1].AccessToken);
-            foreach (var rate in options.Rates)
-            {
-                await RunHistoryStepAsync(http, conversation, rate, cancellationToken);
-            }
-        }
-        finally
-        {
-            await sender.DisposeAsync();
-        }
-    }
-
-    private async Task RunHistoryStepAsync(HttpClient http, long conversation, double rate, CancellationToken cancellationToken)
-    {
-        var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
-        var duration = TimeSpan.FromSeconds(options.DurationSeconds);
-        var latency = new LatencyHistogram();
-        long errors = 0, reads = 0, inFlight = 0, notSent = 0;
-        string? firstError = null;
-
-        async Task ReadAsync(long intended, bool measured)
-        {
-            try
-            {
-                var before = Random.Shared.NextInt64(options.HistoryPageSize + 1, options.HistoryMessages + 2);
-                using var response = await http.GetAsync($"/api/conversations/{conversation}/messages?before={before}&limit={options.HistoryPageSize}", cancellationToken);
-                response.EnsureSuccessStatusCode();
-                await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
-                if (measured)
-                {
-                    latency.Record(DeliveryLedger.MicrosecondsSince(intended));
-                    Interlocked.Increment(ref reads);
-                }
-            }
-            catch (Exception e)
-            {
-                Interlocked.Increment(ref errors);
-                Interlocked.CompareExchange(ref firstError, e.Message, null);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref inFlight);
-            }
-        }
-
-        _step++;
-        Log($"step {_step}: {rate} page reads/s of {options.HistoryPageSize}, {options.WarmupSeconds} s warm-up, {options.DurationSeconds} s measured");
-        var schedule = OpenLoopSchedule.RunAsync(rate, warmup, duration, (number, intended, measured) =>
-        {
-            if (Interlocked.Increment(ref inFlight) > options.MaxInFlight)
-            {
-                Interlocked.Decrement(ref inFlight);
-                Interlocked.Increment(ref notSent);
-                return;
-            }
-            _ = ReadAsync(intended, measured);
-        }, cancellationToken);
-        await Task.Delay(warmup, cancellationToken);
-        var window = await MeasureWindowAsync(duration, cancellationToken);
-        await schedule;
-        var drainLimit = Stopwatch.StartNew();
-        while (Interlocked.Read(ref inFlight) > 0 && drainLimit.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(100, cancellationToken);
-        }
-        AddResult(new StepResult
-        {
-            Scenario = options.Scenario,
-            Protocol = "http",
-            Target = targetName,
-            Rate = rate,
-            Seconds = duration.TotalSeconds,
-            Sent = (long)(rate * (warmup + duration).TotalSeconds),
-            Acknowledged = reads,
-            Errors = errors,
-            NotSent = notSent,
-            MessagesPerSecond = Math.Round(reads / duration.TotalSeconds, 1),
-            Delivery = Latency.From(latency),
-            ServerCpuSeconds = Math.Round(window.ServerCpu, 3),
-            ServerCpuMicrosPerMessage = reads == 0 ? 0 : Math.Round(window.ServerCpu * 1e6 / reads, 1),
-            LoadGenCpuPercent = Math.Round(window.LoadGenCpu / duration.TotalSeconds * 100, 1),
-            FirstError = firstError,
-            Note = $"pages of {options.HistoryPageSize} at random offsets in {options.HistoryMessages} messages; CPU per page read",
-        });
-    }
-
-    private sealed record MeasuredWindow(IReadOnlyList<ProcessSample> Before, IReadOnlyList<ProcessSample> After, double ServerCpu, double LoadGenCpu)
-    {
-        public IReadOnlyList<ProcessUsage> Usage => After.Select(a =>
-        {
-            var b = Before.FirstOrDefault(s => s.Pid == a.Pid);
-            return new ProcessUsage(a.Name, a.Pid, Math.Round(a.CpuSeconds - b.CpuSeconds, 3), Math.Round(a.RssBytes / 1048576.0, 1),
-                Math.Round((a.RssBytes - b.RssBytes) / 1048576.0, 1));
-        }).ToArray();
-    }
-
-    private async Task<MeasuredWindow> MeasureWindowAsync(TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var before = servers.Sample();
-        var loadGenBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        await Task.Delay(duration, cancellationToken);
-        var after = servers.Sample();
-        var loadGenCpu = (Process.GetCurrentProcess().TotalProcessorTime - loadGenBefore).TotalSeconds;
-        return new MeasuredWindow(before, after, ServerProcesses.CpuSeconds(after) - ServerProcesses.CpuSeconds(before), loadGenCpu);
     }
 
     /// <summary>One message end to end before measuring: proves the protocol round-trips the message records.</summary>
@@ -456,7 +365,7 @@ public sealed class LoadRun(LoadOptions options, ServerProcesses servers, Uri ta
         Report.PrintLine(result);
     }
 
-    private static async Task DisposeAllAsync(IEnumerable<ChatClient> clients) =>
+    internal static async Task DisposeAllAsync(IEnumerable<ChatClient> clients) =>
         await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.DisposeAsync());
 
     public static void Log(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");

@@ -2,12 +2,17 @@ using Chat.LoadGen;
 
 var options = LoadOptions.Parse(args);
 // Every run ends by itself: setup, warm-up, measurement and drain of every step, then a hard stop.
+var steps = options.Rates.Length + (options.Search ? options.Bisect : 0) + (options.CpuRate is null ? 0 : 1);
 using var hardStop = new CancellationTokenSource(TimeSpan.FromMinutes(10)
-    + options.Rates.Length * TimeSpan.FromSeconds(options.WarmupSeconds + options.DurationSeconds + options.DrainSeconds + 60));
+    + steps * TimeSpan.FromSeconds(options.WarmupSeconds + options.DurationSeconds + options.DrainSeconds + 60));
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; hardStop.Cancel(); };
 
-var servers = ServerProcesses.Find(options.ServerPids, options.ServerMatch ?? RepositoryRoot());
-LoadRun.Log($"server processes: {string.Join(", ", servers.Processes.Select(p => $"{p.Value} ({p.Key})"))}");
+var servers = ServerProcesses.Find(options.ServerPids, options.ServerMatch ?? RepositoryRoot(), options.DataDirectory, options.Api);
+LoadRun.Log($"server processes ({servers.How}):");
+foreach (var kind in servers.Processes.GroupBy(p => p.Kind))
+{
+    LoadRun.Log($"  {kind.Key}: {string.Join(", ", kind.Select(p => $"{p.Name} ({p.Pid})"))}");
+}
 var (target, targetName) = options.Target switch
 {
     "gateway" => (options.Api, "gateway"),
@@ -28,6 +33,7 @@ finally
         await Report.WriteJsonAsync(options.Out, options, run.Results);
         LoadRun.Log($"wrote {options.Out}");
     }
+    await Report.WriteSummaryAsync(options.Summary);
 }
 return 0;
 
