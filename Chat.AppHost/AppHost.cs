@@ -17,8 +17,7 @@ var identity = builder.AddService<Projects.Chat_Identity>("identity")
     .WithEnvironment("Identity__DataDirectory", Path.Combine(dataDirectory, "identity"))
     .WithDocuments(stores);
 
-var messaging = builder.AddService<Projects.Chat_Messaging>("messaging")
-    .WithReplicas(builder.Configuration.GetValue("Messaging:Replicas", 1))
+var messaging = builder.AddService<Projects.Chat_Messaging>("messaging", replicas: builder.Configuration.GetValue("Messaging:Replicas", 1))
     .WithEnvironment("Messaging__DataDirectory", Path.Combine(dataDirectory, "messaging"))
     .WithSettingFromAppHost(builder.Configuration, "Messaging:RetentionDays")
     .WithSettingFromAppHost(builder.Configuration, "Messaging:Presence:HeartbeatInterval")

@@ -89,7 +89,7 @@ internal static class Extensions
         }
 
         var garnet = builder.AddProject<Projects.Chat_Garnet>("garnet")
-            .WithEndpoint(scheme: "tcp", name: "tcp", env: "GARNET_PORT");
+            .WithEndpoint(scheme: "tcp", name: "tcp", env: "GARNET_PORT", isProxied: false);
         var endpoint = garnet.GetEndpoint("tcp");
         var connectionString = builder.AddConnectionString(RedisConnectionName,
             ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},abortConnect=false"));
@@ -179,11 +179,16 @@ internal static class Extensions
     /// <summary>
     /// A service on one HTTP endpoint, healthy when its <c>/health</c> says so. Ports are the orchestrator's choice
     /// (none from launch settings), so a second copy of the system, such as the tests', never collides with a running one.
+    /// The endpoint is not proxied: callers reach the service's own socket, not a relay in the orchestrator that would copy
+    /// every byte (every WebSocket frame twice over) on the way. Only a service with several replicas is proxied
+    /// (<paramref name="replicas"/> &gt; 1): the orchestrator's proxy is what spreads connections over them.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null)
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(
+        this IDistributedApplicationBuilder builder, string name, int? port = null, int replicas = 1)
         where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(port: port, name: "http")
+            .WithHttpEndpoint(port: port, name: "http", isProxied: replicas > 1)
+            .WithReplicas(replicas)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithHttpHealthCheck("/health")
             .WithTelemetryBudget(builder.Configuration);

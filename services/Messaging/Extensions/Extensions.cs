@@ -53,7 +53,8 @@ internal static class Extensions
         builder.Services.AddHttpClient(PresenceReporter.HttpClientName, http => http.BaseAddress = new Uri("http://presence")).AddInternalApiKey();
         builder.Services.AddSingleton<PresenceReporter>();
         builder.Services.AddHostedService<PresenceHeartbeatService>();
-        builder.AddRedisClient(RedisConnectionName);
+        // Redis commands are not traced: the backplane and presence relay are per-message, not worth a span each.
+        builder.AddRedisClient(RedisConnectionName, redis => redis.DisableTracing = true);
         builder.Services.AddHostedService<PresenceRelay>();
 
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();

@@ -74,6 +74,12 @@ public sealed class MessagingDatabase
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
+        return await WriteAsync(connection, work, cancellationToken);
+    }
+
+    /// <summary>The same on a connection the caller keeps open (the message writer's, with its statements prepared once).</summary>
+    public async Task<T> WriteAsync<T>(SqliteConnection connection, Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
         await WriteLock.WaitAsync(cancellationToken);
         try
         {

@@ -13,7 +13,8 @@ internal static class Extensions
             .ValidateOnStart();
 
         builder.AddInternalApiKey();
-        builder.AddRedisClient("redis");
+        // Redis commands are not traced: a heartbeat of every connection would be thousands of spans.
+        builder.AddRedisClient("redis", redis => redis.DisableTracing = true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddMemoryCache();
