@@ -89,7 +89,7 @@ internal static class Extensions
         }
 
         var garnet = builder.AddProject<Projects.Chat_Garnet>("garnet")
-            .WithEndpoint(scheme: "tcp", name: "tcp", env: "GARNET_PORT", isProxied: false);
+            .WithEndpoint(port: FreeLoopbackPort(), scheme: "tcp", name: "tcp", env: "GARNET_PORT", isProxied: false);
         var endpoint = garnet.GetEndpoint("tcp");
         var connectionString = builder.AddConnectionString(RedisConnectionName,
             ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},abortConnect=false"));
@@ -187,7 +187,7 @@ internal static class Extensions
         this IDistributedApplicationBuilder builder, string name, int? port = null, int replicas = 1)
         where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(port: port, name: "http", isProxied: replicas > 1)
+            .WithHttpEndpoint(port: replicas > 1 ? port : port ?? FreeLoopbackPort(), name: "http", isProxied: replicas > 1)
             .WithReplicas(replicas)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithHttpHealthCheck("/health")
@@ -213,6 +213,18 @@ internal static class Extensions
     public static IResourceBuilder<ProjectResource> WithMediaUploadLimit(this IResourceBuilder<ProjectResource> gateway, long maxUploadBytes) =>
         gateway.WithEnvironment("ReverseProxy__Routes__media__MaxRequestBodySize",
             (maxUploadBytes + 2 * 64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// A port free right now on the loopback interface, for an endpoint the orchestrator does not proxy: its own
+    /// choice is the same sequence for every copy of the system, so two copies (a running one and the tests') would
+    /// collide; the operating system's choice does not.
+    /// </summary>
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>Service discovery to another service, started only once that one is up.</summary>
     public static IResourceBuilder<ProjectResource> WithServiceReference(

@@ -11,16 +11,18 @@ namespace Microsoft.Extensions.Hosting;
 public sealed class RateLimitingSampler : Sampler
 {
     private readonly double _tracesPerSecond;
+    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private double _tokens;
     private long _refilledAt;
 
-    public RateLimitingSampler(double tracesPerSecond)
+    public RateLimitingSampler(double tracesPerSecond, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tracesPerSecond);
         _tracesPerSecond = tracesPerSecond;
+        _time = time ?? TimeProvider.System;
         _tokens = tracesPerSecond;
-        _refilledAt = Environment.TickCount64;
+        _refilledAt = _time.GetTimestamp();
         Description = $"RateLimitingSampler{{{tracesPerSecond}}}";
     }
 
@@ -31,8 +33,8 @@ public sealed class RateLimitingSampler : Sampler
     {
         lock (_lock)
         {
-            var now = Environment.TickCount64;
-            _tokens = Math.Min(_tracesPerSecond, _tokens + (now - _refilledAt) * _tracesPerSecond / 1000);
+            var now = _time.GetTimestamp();
+            _tokens = Math.Min(_tracesPerSecond, _tokens + _time.GetElapsedTime(_refilledAt, now).TotalSeconds * _tracesPerSecond);
             _refilledAt = now;
             if (_tokens < 1)
             {
