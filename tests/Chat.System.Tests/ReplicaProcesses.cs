@@ -17,23 +17,49 @@ public static class ReplicaProcesses
         await victim.WaitForExitAsync();
     }
 
-    /// <summary>Established TCP connections into the listening ports of the process or its children (from <c>ss</c>).</summary>
-    public static int InboundConnections(int processId)
+    /// <summary>The inbound TCP connections of each Messaging replica now: take one before a client connects.</summary>
+    public static async Task<IReadOnlyDictionary<int, IReadOnlySet<string>>> SnapshotMessagingReplicasAsync(ChatApp app, int replicas = 2)
+    {
+        var processes = await app.GetMessagingReplicaProcessesAsync(replicas);
+        return processes.Values.ToDictionary(pid => pid, pid => (IReadOnlySet<string>)InboundPeers(pid).ToHashSet());
+    }
+
+    /// <summary>
+    /// The Messaging replica that took the most new inbound connections since <paramref name="before"/>: the one the
+    /// proxy gave a client that connected in between, whichever that was.
+    /// </summary>
+    public static int ReplicaThatTook(IReadOnlyDictionary<int, IReadOnlySet<string>> before) =>
+        before.Keys.MaxBy(pid => InboundPeers(pid).Count(peer => !before[pid].Contains(peer)));
+
+    /// <summary>Kills a replica as a crash would: the launcher and the service under it, no goodbye.</summary>
+    public static async Task KillAsync(int processId)
+    {
+        using var victim = Process.GetProcessById(processId);
+        victim.Kill(entireProcessTree: true);
+        await victim.WaitForExitAsync();
+    }
+
+    private static IEnumerable<string> InboundPeers(int processId)
     {
         var owners = ProcessTree(processId).Select(pid => $"pid={pid},").ToArray();
-        var listening = Ss("-tlnpH").Where(line => owners.Any(line.Contains)).Select(LocalPort).ToHashSet();
-        return Ss("-tnpH").Count(line => owners.Any(line.Contains) && listening.Contains(LocalPort(line)));
-
-        static string LocalPort(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3].Split(':')[^1];
-
-        static string[] Ss(string arguments)
-        {
-            using var ss = Process.Start(new ProcessStartInfo("ss", arguments) { RedirectStandardOutput = true, UseShellExecute = false })!;
-            var output = ss.StandardOutput.ReadToEnd();
-            ss.WaitForExit();
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        }
+        var listening = Ss("-tlnpH").Where(line => owners.Any(line.Contains)).Select(line => Column(line, 3).Split(':')[^1]).ToHashSet();
+        return Ss("-tnpH")
+            .Where(line => owners.Any(line.Contains) && listening.Contains(Column(line, 3).Split(':')[^1]))
+            .Select(line => Column(line, 4));
     }
+
+    private static string Column(string line, int index) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[index];
+
+    private static string[] Ss(string arguments)
+    {
+        using var ss = Process.Start(new ProcessStartInfo("ss", arguments) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var output = ss.StandardOutput.ReadToEnd();
+        ss.WaitForExit();
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Established TCP connections into the listening ports of the process or its children (from <c>ss</c>).</summary>
+    public static int InboundConnections(int processId) => InboundPeers(processId).Count();
 
     private static IEnumerable<int> ProcessTree(int processId)
     {
