@@ -158,16 +158,7 @@ public sealed class PresenceTracker(IConnectionMultiplexer redis, IOptions<Prese
         var now = time.GetUtcNow();
         RedisValue nowMs = now.ToUnixTimeMilliseconds();
         RedisValue expiry = (now + options.Value.HeartbeatTimeout).ToUnixTimeMilliseconds();
-        var users = new List<long>();
-        var results = new List<Task<RedisResult>>();
-        var batch = db.CreateBatch();
-        foreach (var userConnections in connections.GroupBy(c => c.UserId))
-        {
-            var userId = userConnections.Key;
-            users.Add(userId);
-            results.Add(batch.ScriptEvaluateAsync(OpenScript, KeysOf(userId), ArgsThenConnections(userConnections, nowMs, expiry, userId)));
-        }
-        batch.Execute();
+        var (users, results) = RunPerUser(db, connections, OpenScript, user => ArgsThenConnections(user, nowMs, expiry, user.Key));
         await PublishChangesAsync(db, users, results, always: true);
     }
 
@@ -238,16 +229,7 @@ public sealed class PresenceTracker(IConnectionMultiplexer redis, IOptions<Prese
     {
         var db = redis.GetDatabase();
         RedisValue nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var users = new List<long>();
-        var results = new List<Task<RedisResult>>();
-        var batch = db.CreateBatch();
-        foreach (var userConnections in connections.GroupBy(c => c.UserId))
-        {
-            var userId = userConnections.Key;
-            users.Add(userId);
-            results.Add(batch.ScriptEvaluateAsync(DisconnectScript, KeysOf(userId), ArgsThenConnections(userConnections, nowMs, userId)));
-        }
-        batch.Execute();
+        var (users, results) = RunPerUser(db, connections, DisconnectScript, user => ArgsThenConnections(user, nowMs, user.Key));
         // Always published: subscribers may hold a status that expired unannounced (not swept yet), or one a racing
         // replica published after ours; a close is rare enough to restate the status.
         await PublishChangesAsync(db, users, results, always: true);
@@ -348,6 +330,22 @@ public sealed class PresenceTracker(IConnectionMultiplexer redis, IOptions<Prese
             db.Publish(ChangesChannel, JsonSerializer.Serialize(change, PresenceJsonContext.Default.UserPresence), CommandFlags.FireAndForget);
         }
         return changed;
+    }
+
+    /// <summary>One script per user of the report, all sent in one pipeline: one round trip, whatever the number of users.</summary>
+    private static (List<long> Users, List<Task<RedisResult>> Results) RunPerUser(
+        IDatabase db, IReadOnlyList<ConnectionReport> connections, string script, Func<IGrouping<long, ConnectionReport>, RedisValue[]> args)
+    {
+        var users = new List<long>();
+        var results = new List<Task<RedisResult>>();
+        var batch = db.CreateBatch();
+        foreach (var userConnections in connections.GroupBy(c => c.UserId))
+        {
+            users.Add(userConnections.Key);
+            results.Add(batch.ScriptEvaluateAsync(script, KeysOf(userConnections.Key), args(userConnections)));
+        }
+        batch.Execute();
+        return (users, results);
     }
 
     private static RedisValue[] ArgsThenConnections(IEnumerable<ConnectionReport> connections, params ReadOnlySpan<RedisValue> args)
