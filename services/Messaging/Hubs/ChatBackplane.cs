@@ -48,9 +48,6 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
         _hello = Envelope.Hello(_replicaId);
     }
 
-    /// <summary>This replica's connections, for presence reports and tests.</summary>
-    public int LocalConnectionCount => _connections.Count;
-
     private bool HasPeers => Environment.TickCount64 < Volatile.Read(ref _peersUntil);
 
     /// <summary>Subscribes before the server accepts connections, then announces this replica to the others.</summary>
@@ -211,10 +208,23 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
     /// </summary>
     private Task Send(Target target, IReadOnlyList<string> ids, IReadOnlyList<string> excluded, string methodName, object?[] args)
     {
-        var invocation = new InvocationMessage(methodName, args);
-        var serialized = new SerializedHubMessage(invocation);
+        var serialized = new SerializedHubMessage(new InvocationMessage(methodName, args));
         List<Task>? pending = null;
-        var remote = false;
+        var allLocal = DeliverLocally(target, ids, excluded, serialized, ref pending);
+        if (!allLocal && HasPeers)
+        {
+            Publish(Envelope.Push(_replicaId, target, ids, excluded, _protocols, serialized));
+        }
+        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
+    }
+
+    /// <summary>
+    /// Writes to this replica's connections among the targets. True when every target was found here (only ever for
+    /// connection ids: users and "all" may have connections on other replicas too).
+    /// </summary>
+    private bool DeliverLocally(
+        Target target, IReadOnlyList<string> ids, IReadOnlyList<string> excluded, SerializedHubMessage serialized, ref List<Task>? pending)
+    {
         switch (target)
         {
             case Target.All:
@@ -225,8 +235,7 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
                         Write(connection, serialized, ref pending);
                     }
                 }
-                remote = true;
-                break;
+                return false;
             case Target.Users:
                 foreach (var userId in ids)
                 {
@@ -235,9 +244,9 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
                         list.WriteAll(serialized, excluded, ref pending);
                     }
                 }
-                remote = true;
-                break;
-            case Target.Connections:
+                return false;
+            default:
+                var allLocal = true;
                 foreach (var connectionId in ids)
                 {
                     if (_connections.TryGetValue(connectionId, out var connection))
@@ -246,16 +255,11 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
                     }
                     else
                     {
-                        remote = true;
+                        allLocal = false;
                     }
                 }
-                break;
+                return allLocal;
         }
-        if (remote && HasPeers)
-        {
-            Publish(Envelope.Push(_replicaId, target, ids, excluded, _protocols, serialized));
-        }
-        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
     }
 
     private void Publish(byte[] envelope)
@@ -295,36 +299,7 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
                 return;
             }
             List<Task>? pending = null;
-            switch (envelope.Target)
-            {
-                case Target.All:
-                    foreach (var connection in _connections.Values)
-                    {
-                        if (!Contains(envelope.Excluded, connection.ConnectionId))
-                        {
-                            Write(connection, serialized, ref pending);
-                        }
-                    }
-                    break;
-                case Target.Users:
-                    foreach (var userId in envelope.Ids)
-                    {
-                        if (_users.TryGetValue(userId, out var list))
-                        {
-                            list.WriteAll(serialized, envelope.Excluded, ref pending);
-                        }
-                    }
-                    break;
-                case Target.Connections:
-                    foreach (var connectionId in envelope.Ids)
-                    {
-                        if (_connections.TryGetValue(connectionId, out var connection))
-                        {
-                            Write(connection, serialized, ref pending);
-                        }
-                    }
-                    break;
-            }
+            DeliverLocally(envelope.Target, envelope.Ids, envelope.Excluded, serialized, ref pending);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {

@@ -12,9 +12,8 @@ public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, ChatBackpl
 {
     /// <summary>A new message to every member's connections but <paramref name="senderConnectionId"/>, which has it from its ack.</summary>
     public Task MessageReceivedAsync(ChatMessage message, IReadOnlyList<long> memberIds, string? senderConnectionId = null) =>
-        PushAsync("messages.fan-out", memberIds.Count, () => senderConnectionId is null
-            ? hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageReceived(message)
-            : backplane.SendUsersExceptAsync(UserIds.ToStrings(memberIds), [senderConnectionId], nameof(IChatClient.MessageReceived), [message]));
+        PushAsync("messages.fan-out", memberIds.Count, () => backplane.SendUsersExceptAsync(
+            UserIds.ToStrings(memberIds), senderConnectionId is null ? [] : [senderConnectionId], nameof(IChatClient.MessageReceived), [message]));
 
     public Task MessageUpdatedAsync(ChatMessage message, IReadOnlyList<long> memberIds) =>
         PushAsync("messages.update-fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageUpdated(message));
