@@ -31,6 +31,32 @@ public static class ReplicaProcesses
     public static int ReplicaThatTook(IReadOnlyDictionary<int, IReadOnlySet<string>> before) =>
         before.Keys.MaxBy(pid => InboundPeers(pid).Count(peer => !before[pid].Contains(peer)));
 
+    /// <summary>
+    /// Kills Messaging replicas as a crash would until <paramref name="connection"/> is cut: first the one that took the
+    /// most connections since <paramref name="before"/>, then, if the connection is still open (the proxy had put it
+    /// elsewhere), the next. Either way the replica this client was on has died without a goodbye.
+    /// </summary>
+    public static async Task KillMessagingReplicaOfAsync(
+        IReadOnlyDictionary<int, IReadOnlySet<string>> before, Microsoft.AspNetCore.SignalR.Client.HubConnection connection)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        var first = ReplicaThatTook(before);
+        foreach (var processId in before.Keys.OrderBy(pid => pid == first ? 0 : 1).ToArray())
+        {
+            await KillAsync(processId);
+            if (await Task.WhenAny(closed.Task, Task.Delay(TimeSpan.FromSeconds(5))) == closed.Task)
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException("The connection stayed open after every Messaging replica was killed.");
+    }
+
     /// <summary>Kills a replica as a crash would: the launcher and the service under it, no goodbye.</summary>
     public static async Task KillAsync(int processId)
     {
