@@ -85,7 +85,7 @@ public abstract class MessageStoreContractTests
         Assert.Equal(4, deleted.Message!.Version);
         Assert.Equal(ChangeStatus.Unchanged, deletedAgain.Status);
         Assert.Equal(ChangeStatus.NotAllowed, notYours.Status);
-        var updates = await messages.GetUpdatesAsync(direct.Id, m2.Seq, m2.Version, 10, CancellationToken.None);
+        var updates = await messages.GetUpdatesAsync(direct.Id, m2.Seq, m2.Version, new ReadBudget(10, 1_000), CancellationToken.None);
         Assert.Equal([m1.Seq, m2.Seq], updates.Select(u => u.Seq));
     }
 
