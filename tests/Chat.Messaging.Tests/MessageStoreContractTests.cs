@@ -85,9 +85,46 @@ public abstract class MessageStoreContractTests
         Assert.Equal(4, deleted.Message!.Version);
         Assert.Equal(ChangeStatus.Unchanged, deletedAgain.Status);
         Assert.Equal(ChangeStatus.NotAllowed, notYours.Status);
-        var updates = await messages.GetUpdatesAsync(direct.Id, m2.Seq, m2.Version, 10, CancellationToken.None);
+        var updates = await messages.GetUpdatesAsync(direct.Id, m2.Seq, m2.Version, new ReadBudget(10, 1_000), CancellationToken.None);
         Assert.Equal([m1.Seq, m2.Seq], updates.Select(u => u.Seq));
     }
+
+    [ContractFact]
+    public async Task ABudgetedReadIsAPrefixInPageOrderThatStopsAtTheFirstMessageThatDoesNotFit()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 1; i <= 4; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1, $"m{i}", new string('x', 10), []), CancellationToken.None);
+        }
+        await messages.EditAsync(direct.Id, 1, 2, new string('y', 10), CancellationToken.None);
+        await messages.EditAsync(direct.Id, 1, 1, new string('z', 10), CancellationToken.None);
+
+        var exact = new ReadBudget(2, 1_000);
+        var bothUpdates = await messages.GetUpdatesAsync(direct.Id, 4, 4, exact, CancellationToken.None);
+        var oneRow = new ReadBudget(1, 1_000);
+        var firstUpdate = await messages.GetUpdatesAsync(direct.Id, 4, 4, oneRow, CancellationToken.None);
+        var shared = new ReadBudget(10, 35);
+        var sharedUpdates = await messages.GetUpdatesAsync(direct.Id, 4, 4, shared, CancellationToken.None);
+        var sharedMessages = await messages.GetMessagesAfterAsync(direct.Id, 0, shared, CancellationToken.None);
+        var tiny = new ReadBudget(10, 5);
+        var overlong = await messages.GetMessagesAfterAsync(direct.Id, 2, tiny, CancellationToken.None);
+
+        Assert.Equal([2L, 1], bothUpdates.Select(m => m.Seq));
+        Assert.False(exact.Exhausted);
+        Assert.Equal([2L], firstUpdate.Select(m => m.Seq));
+        Assert.True(oneRow.Exhausted);
+        Assert.Equal([2L, 1], sharedUpdates.Select(m => m.Seq));
+        Assert.Equal([1L], sharedMessages.Select(m => m.Seq));
+        Assert.True(shared.Exhausted);
+        // The first message of a reply always fits, so one longer than the budget cannot stall a client.
+        Assert.Equal([3L], overlong.Select(m => m.Seq));
+        Assert.True(tiny.Exhausted);
+    }
+
+    [ContractFact]
+    public Task RandomOperationSequencesOnTwoReplicasLeaveTheStoresAsTheModelSays() => StoreModel.RunAsync(CreateStores, Clock);
 
     [ContractFact]
     public async Task ReadMarkersMoveForwardOnlyAndNeverPastTheLastSeq()
@@ -140,6 +177,30 @@ public sealed class SqliteMessageStoreTests : MessageStoreContractTests
     {
         var database = new MessagingDatabase(_path);
         return (new SqliteConversationStore(database, Clock), new SqliteMessageStore(database, Clock));
+    }
+
+    [Fact]
+    public async Task ABudgetedReadLoadsNoRowPastTheFirstThatDoesNotFit()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 1; i <= 5; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1, $"m{i}", new string('x', 100), []), CancellationToken.None);
+        }
+        // A row that cannot be loaded: reading it would throw, so the read must stop before it.
+        await using (var connection = await new MessagingDatabase(_path).Database.OpenAsync())
+        await using (var corrupt = connection.CreateCommand())
+        {
+            corrupt.CommandText = "UPDATE messages SET media = 'unreadable' WHERE seq = 5";
+            await corrupt.ExecuteNonQueryAsync();
+        }
+        var budget = new ReadBudget(500, 350);
+
+        var page = await messages.GetMessagesAfterAsync(direct.Id, 0, budget, CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3], page.Select(m => m.Seq));
+        Assert.True(budget.Exhausted);
     }
 
     [Fact]

@@ -9,6 +9,9 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
 {
     private static readonly FilterDefinitionBuilder<MessageDocument> Filter = Builders<MessageDocument>.Filter;
 
+    // Sixteen 100,000-character messages are the most a budgeted read fetches past its cut.
+    private static readonly FindOptions ReadInBatches = new() { BatchSize = 16 };
+
     public async Task<AppendResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
     {
         using var activity = ChatTelemetry.ActivitySource.StartActivity("messages.append");
@@ -73,18 +76,20 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
         return new MessagePage(messages, hasMore);
     }
 
-    public async Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, int limit, CancellationToken cancellationToken)
-    {
-        var documents = await database.Messages
-            .Find(Filter.Eq(m => m.ConversationId, conversationId)
-                & Filter.Gt(m => m.Version, afterVersion)
-                & Filter.Lte(m => m.Seq, throughSeq)
-                & (Filter.Ne(m => m.EditedAt, null) | Filter.Ne(m => m.DeletedAt, null)))
-            .SortBy(m => m.Version)
-            .Limit(limit)
-            .ToListAsync(cancellationToken);
-        return documents.ConvertAll(m => m.ToMessage());
-    }
+    public Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long conversationId, long afterSeq, ReadBudget budget, CancellationToken cancellationToken) =>
+        ReadWithinAsync(
+            database.Messages.Find(Filter.Eq(m => m.ConversationId, conversationId) & Filter.Gt(m => m.Seq, afterSeq), ReadInBatches).SortBy(m => m.Seq),
+            budget, cancellationToken);
+
+    public Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, ReadBudget budget, CancellationToken cancellationToken) =>
+        ReadWithinAsync(
+            database.Messages
+                .Find(Filter.Eq(m => m.ConversationId, conversationId)
+                    & Filter.Gt(m => m.Version, afterVersion)
+                    & Filter.Lte(m => m.Seq, throughSeq)
+                    & (Filter.Ne(m => m.EditedAt, null) | Filter.Ne(m => m.DeletedAt, null)), ReadInBatches)
+                .SortBy(m => m.Version),
+            budget, cancellationToken);
 
     public async Task<IReadOnlyDictionary<long, ChatMessage>> GetLastMessagesAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
     {
@@ -130,6 +135,30 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
             var deleted = await database.Messages.DeleteManyAsync(session, Filter.In(m => m.Id, batch.Select(m => m.Id)), cancellationToken: ct);
             return new PrunedMessages((int)deleted.DeletedCount, batch.SelectMany(m => m.Media).ToArray());
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads documents in order while they fit the budget, from a cursor in small batches: reading stops at the first
+    /// that does not fit, so at most one batch beyond the cut is ever fetched, not the whole row limit.
+    /// </summary>
+    private static async Task<IReadOnlyList<ChatMessage>> ReadWithinAsync(
+        IFindFluent<MessageDocument, MessageDocument> find, ReadBudget budget, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>();
+        using var cursor = await find.Limit(budget.RowLimit).ToCursorAsync(cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+        {
+            foreach (var document in cursor.Current)
+            {
+                var message = document.ToMessage();
+                if (!budget.TryTake(message))
+                {
+                    return messages;
+                }
+                messages.Add(message);
+            }
+        }
+        return messages;
     }
 
     private static FilterDefinition<MessageDocument> IdempotencyKey(NewMessage message) =>

@@ -105,6 +105,12 @@ public sealed class MongoMessagingDatabase
             Version = counters.LastVersion,
         };
         await Messages.InsertOneAsync(session, message, cancellationToken: cancellationToken);
+        // What you sent you have read, as in SQLite: the sender's own marker moves to the message (a non-member has none).
+        await Conversations.UpdateOneAsync(session,
+            Builders<ConversationDocument>.Filter.Eq(c => c.Id, conversationId)
+                & Builders<ConversationDocument>.Filter.ElemMatch(c => c.Members, m => m.UserId == senderId),
+            Builders<ConversationDocument>.Update.Max("members.$.lastReadSeq", counters.LastSeq),
+            cancellationToken: cancellationToken);
         return message.ToMessage();
     }
 

@@ -309,7 +309,18 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         return new MessagePage(messages, hasMore);
     }
 
-    public async Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long conversationId, long afterSeq, ReadBudget budget, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.Database.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand(
+            $"SELECT {Columns} FROM messages WHERE conversation_id = @conversation AND seq > @after ORDER BY seq LIMIT @take")
+            .With("@conversation", conversationId)
+            .With("@after", afterSeq)
+            .With("@take", budget.RowLimit);
+        return await MessageRows.ReadWithinAsync(select, budget, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, ReadBudget budget, CancellationToken cancellationToken)
     {
         await using var connection = await database.Database.OpenAsync(cancellationToken);
         await using var select = connection.CreateCommand($"""
@@ -321,8 +332,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             .With("@conversation", conversationId)
             .With("@version", afterVersion)
             .With("@through", throughSeq)
-            .With("@take", limit);
-        return await MessageRows.ReadAllAsync(select, cancellationToken);
+            .With("@take", budget.RowLimit);
+        return await MessageRows.ReadWithinAsync(select, budget, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<long, ChatMessage>> GetLastMessagesAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
