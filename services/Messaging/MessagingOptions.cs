@@ -55,4 +55,16 @@ public sealed class MessagingOptions
     /// <summary>Total text one Sync call returns at most (then <c>hasMore</c>), so long messages cannot make one reply huge.</summary>
     [Range(100_000, 100_000_000)]
     public int MaxSyncCharacters { get; set; } = 2_000_000;
+
+    /// <summary>How often the media outbox is checked for changes a failed or other replica's delivery left behind.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MediaOutboxPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between attempts while Media does not acknowledge; attempts start 1 s apart and double.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MediaOutboxMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Media reference changes per request to Media (Media takes at most 1,000).</summary>
+    [Range(1, 1000)]
+    public int MediaOutboxBatchSize { get; set; } = 1000;
 }

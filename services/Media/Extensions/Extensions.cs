@@ -44,6 +44,9 @@ internal static class Extensions
             _ => new FileSystemBlobStore(Path.Combine(sp.GetRequiredService<IOptions<MediaOptions>>().Value.DataDirectory, "blobs")),
         });
         builder.Services.AddSingleton<BlobReferenceLock>();
+        builder.Services.AddSingleton<MediaReclaimer>();
+        builder.Services.AddSingleton<UnattachedMediaSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UnattachedMediaSweeper>());
         builder.Services.AddSingleton<ImageThumbnailer>();
         builder.Services.AddSingleton<MediaUploader>();
         builder.Services.AddSingleton<SignedMediaUrls>();

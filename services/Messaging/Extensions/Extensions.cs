@@ -29,6 +29,7 @@ internal static class Extensions
             builder.Services.AddSingleton<MongoMessagingDatabase>();
             builder.Services.AddSingleton<IConversationStore, MongoConversationStore>();
             builder.Services.AddSingleton<IMessageStore, MongoMessageStore>();
+            builder.Services.AddSingleton<IMediaOutbox, MongoMediaOutbox>();
         }
         else
         {
@@ -36,6 +37,7 @@ internal static class Extensions
                 Path.Combine(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.DataDirectory, "messaging.db")));
             builder.Services.AddSingleton<IConversationStore, SqliteConversationStore>();
             builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
+            builder.Services.AddSingleton<IMediaOutbox, SqliteMediaOutbox>();
         }
         builder.Services.AddSingleton<ChatEvents>();
         builder.Services.AddSingleton<MessageSender>();
@@ -45,7 +47,8 @@ internal static class Extensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         builder.Services.AddHttpClient(MediaCatalog.HttpClientName, http => http.BaseAddress = new Uri("http://media")).AddInternalApiKey();
         builder.Services.AddSingleton<MediaCatalog>();
-        builder.Services.AddSingleton<MediaReleaser>();
+        builder.Services.AddSingleton<MediaReferenceDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MediaReferenceDispatcher>());
         builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity"));
 
         builder.AddInternalApiKey();

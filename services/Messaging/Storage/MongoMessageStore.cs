@@ -39,6 +39,8 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
                 // since that read makes this transaction conflict and start again, so the check above cannot go stale.
                 var stored = await database.AppendAsync(session, message.ConversationId, message.SenderId, message.ClientMessageId,
                     MessageKinds.Text, message.Text, message.Media, null, time.GetUtcNow(), ct);
+                // Attachments are announced to Media through the outbox, committed with the message; only sends with media use it.
+                await database.AddToMediaOutboxAsync(session, MediaReferenceChange.For(stored.ConversationId, stored.Seq, message.Media, attached: true), ct);
                 return new AppendResult(AppendStatus.Appended, stored, memberIds);
             }, cancellationToken);
         }
@@ -126,14 +128,17 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
         {
             var batch = await database.Messages.Find(session, m => m.CreatedAt < cutoffMs)
                 .Limit(batchSize)
-                .Project(m => new { m.Id, m.Media })
+                .Project(m => new { m.Id, m.ConversationId, m.Seq, m.Media })
                 .ToListAsync(ct);
             if (batch.Count == 0)
             {
                 return new PrunedMessages(0, []);
             }
             var deleted = await database.Messages.DeleteManyAsync(session, Filter.In(m => m.Id, batch.Select(m => m.Id)), cancellationToken: ct);
-            return new PrunedMessages((int)deleted.DeletedCount, batch.SelectMany(m => m.Media).ToArray());
+            var released = batch.SelectMany(m => MediaReferenceChange.For(m.ConversationId, m.Seq, m.Media, attached: false)).ToArray();
+            // Media learns of the release through the outbox, in this transaction: a prune that commits is never forgotten.
+            await database.AddToMediaOutboxAsync(session, released, ct);
+            return new PrunedMessages((int)deleted.DeletedCount, released.Select(r => r.MediaId).ToArray());
         }, cancellationToken);
     }
 
@@ -206,6 +211,13 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
                 Filter.Eq(m => m.Id, document.Id),
                 change.Update.Set(m => m.Version, counters.LastVersion),
                 cancellationToken: ct);
-            return new MessageChange(ChangeStatus.Done, change.Changed with { Version = counters.LastVersion }, conversation.ToConversation().MemberIds);
+            // A delete takes the attachments off the message; Media learns of it through the outbox, in this transaction.
+            var released = change.Changed.DeletedAt is not null && message.Media.Count > 0 ? message.Media : null;
+            if (released is not null)
+            {
+                await database.AddToMediaOutboxAsync(session, MediaReferenceChange.For(conversationId, seq, released, attached: false), ct);
+            }
+            return new MessageChange(ChangeStatus.Done, change.Changed with { Version = counters.LastVersion }, conversation.ToConversation().MemberIds,
+                released);
         }, cancellationToken);
 }

@@ -179,6 +179,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         private readonly SqliteCommand _next;
         private readonly SqliteCommand _insert;
         private readonly SqliteCommand _senderRead;
+        private readonly SqliteCommand _outbox;
 
         public AppendCommands(SqliteConnection connection)
         {
@@ -209,6 +210,12 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             _senderRead.Parameters.Add("@seq", SqliteType.Integer);
             _senderRead.Parameters.Add("@conversation", SqliteType.Integer);
             _senderRead.Parameters.Add("@sender", SqliteType.Integer);
+            // Attachments are announced to Media through the outbox, committed with the message; only sends with media use it.
+            _outbox = connection.CreateCommand(
+                "INSERT INTO media_outbox (media_id, conversation_id, seq, attached) VALUES (@media, @conversation, @seq, 1)", transaction);
+            _outbox.Parameters.Add("@media", SqliteType.Integer);
+            _outbox.Parameters.Add("@conversation", SqliteType.Integer);
+            _outbox.Parameters.Add("@seq", SqliteType.Integer);
             foreach (var (name, type) in new[] { ("@conversation", SqliteType.Integer), ("@seq", SqliteType.Integer), ("@sender", SqliteType.Integer),
                 ("@client", SqliteType.Text), ("@text", SqliteType.Text), ("@media", SqliteType.Text), ("@now", SqliteType.Integer), ("@version", SqliteType.Integer) })
             {
@@ -224,6 +231,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             _next.Transaction = transaction;
             _insert.Transaction = transaction;
             _senderRead.Transaction = transaction;
+            _outbox.Transaction = transaction;
         }
 
         public async Task<List<long>> ReadMemberIdsAsync(long conversationId)
@@ -270,6 +278,13 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             _senderRead.Parameters[1].Value = message.ConversationId;
             _senderRead.Parameters[2].Value = message.SenderId;
             await _senderRead.ExecuteNonQueryAsync();
+            foreach (var mediaId in message.Media)
+            {
+                _outbox.Parameters[0].Value = mediaId;
+                _outbox.Parameters[1].Value = message.ConversationId;
+                _outbox.Parameters[2].Value = seq;
+                await _outbox.ExecuteNonQueryAsync();
+            }
             return new ChatMessage(message.ConversationId, seq, message.SenderId, message.ClientMessageId, MessageKinds.Text, message.Text,
                 message.Media, null, DateTimeOffset.FromUnixTimeMilliseconds(nowMs), null, null, version);
         }
@@ -281,6 +296,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             await _next.DisposeAsync();
             await _insert.DisposeAsync();
             await _senderRead.DisposeAsync();
+            await _outbox.DisposeAsync();
         }
     }
 
@@ -376,19 +392,24 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         {
             await using var delete = connection.CreateCommand("""
                 DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages WHERE created_at < @cutoff LIMIT @batch)
-                RETURNING media
+                RETURNING conversation_id, seq, media
                 """, transaction)
                 .With("@cutoff", cutoff.ToUnixTimeMilliseconds())
                 .With("@batch", batchSize);
             var count = 0;
-            var media = new List<long>();
-            await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var released = new List<MediaReferenceChange>();
+            await using (var reader = await delete.ExecuteReaderAsync(cancellationToken))
             {
-                count++;
-                media.AddRange(MessageRows.ParseMedia(reader.GetNullableString(0)));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    count++;
+                    released.AddRange(MediaReferenceChange.For(
+                        reader.GetInt64(0), reader.GetInt64(1), MessageRows.ParseMedia(reader.GetNullableString(2)), attached: false));
+                }
             }
-            return new PrunedMessages(count, media);
+            // Media learns of the release through the outbox, in this transaction: a prune that commits is never forgotten.
+            await SqliteMediaOutbox.AddAsync(connection, transaction, released, cancellationToken);
+            return new PrunedMessages(count, released.ConvertAll(r => r.MediaId));
         }, cancellationToken);
 
     /// <summary>
@@ -445,7 +466,12 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
                 update.With("@text", change.Text);
             }
             await update.ExecuteNonQueryAsync(cancellationToken);
-            // A delete (no new text) takes the attachments off the message.
+            // A delete (no new text) takes the attachments off the message; Media learns of it through the outbox, in this transaction.
+            if (change.Text is null && message.Media.Count > 0)
+            {
+                await SqliteMediaOutbox.AddAsync(connection, transaction,
+                    MediaReferenceChange.For(conversationId, seq, message.Media, attached: false), cancellationToken);
+            }
             return new MessageChange(ChangeStatus.Done, change.Changed with { Version = version }, memberIds,
                 change.Text is null ? message.Media : null);
         }, cancellationToken);
