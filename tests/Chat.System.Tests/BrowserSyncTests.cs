@@ -6,9 +6,9 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Chat.System.Tests;
 
-/// <summary>The web client catching up on more changes than one Sync reply holds; its own AppHost, since the test kills a service.</summary>
+/// <summary>The web client catching up on more changes than one Sync reply holds; the Messaging it kills is started again before the test ends.</summary>
 [Collection(SystemCollection.Name)]
-public sealed class BrowserSyncTests(ChatApp app) : BrowserTest(app), IClassFixture<ChatApp>
+public sealed class BrowserSyncTests(ChatApp app) : BrowserTest(app)
 {
     // More than one Sync reply holds (Messaging:MaxSyncMessages, 500).
     private const int Deleted = 600;
