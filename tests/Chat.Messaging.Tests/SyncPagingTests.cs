@@ -37,17 +37,19 @@ public sealed class SyncPagingTests(DefaultSyncLimitsFixture fixture) : IClassFi
         {
             var change = seq % 2 == 0
                 ? await fixture.Store.DeleteAsync(conversationId, bob.Id, seq, CancellationToken.None)
-                : await fixture.Store.EditAsync(conversationId, bob.Id, seq, $"m{seq} edited", CancellationToken.None);
+                : await fixture.Store.EditAsync(conversationId, bob.Id, seq, Edited(seq), CancellationToken.None);
             Assert.Equal(ChangeStatus.Done, change.Status);
         }
 
         var rounds = await SyncToTheEndAsync(connection, held);
 
-        Assert.Equal([500, 100], rounds.Select(r => r.Updates.Count));
+        // 300 edits of 10,000 characters: the first reply holds 200 of them (2,000,000) and the deletes between.
+        Assert.Equal([400, 200], rounds.Select(r => r.Updates.Count));
+        Assert.All(rounds, r => Assert.True(r.Characters <= DefaultSyncLimitsFixture.MaxCharacters));
         Assert.All(rounds, r => Assert.Empty(r.Messages));
         var updates = rounds.SelectMany(r => r.Updates).ToList();
-        Assert.Equal(Enumerable.Range(1, 600).Select(i => (long)i), updates.Select(u => u.Seq).Order());
-        Assert.All(updates, u => Assert.Equal(u.Seq % 2 == 0 ? "" : $"m{u.Seq} edited", u.Text));
+        Assert.Equal(Enumerable.Range(1, 600).Select(i => (long)i), updates.Select(u => u.Seq));
+        Assert.All(updates, u => Assert.Equal(u.Seq % 2 == 0 ? "" : Edited(u.Seq), u.Text));
         Assert.All(updates, u => Assert.Equal(u.Seq % 2 == 0, u.Deleted));
         var again = await SyncToTheEndAsync(connection, rounds[^1].Next);
         Assert.Empty(Assert.Single(again).Updates);
@@ -93,6 +95,8 @@ public sealed class SyncPagingTests(DefaultSyncLimitsFixture fixture) : IClassFi
 
         Assert.Equal([[1L], [2L]], rounds.Select(r => r.Messages.Select(m => m.Seq).ToArray()));
     }
+
+    private static string Edited(long seq) => $"m{seq} edited".PadRight(10_000, '.');
 
     private async Task<List<ChatMessage>> SendAsync(long senderId, long conversationId, int count, Func<int, string> text, int firstIndex = 1)
     {
