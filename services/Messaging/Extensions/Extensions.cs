@@ -40,6 +40,7 @@ internal static class Extensions
         builder.Services.AddSingleton<ChatEvents>();
         builder.Services.AddSingleton<MessageSender>();
         builder.Services.AddSingleton<ConversationCommands>();
+        builder.Services.AddSingleton<MembershipCache>();
         builder.Services.AddSingleton<TypingRelay>();
         builder.Services.AddSingleton<RetentionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
