@@ -25,15 +25,21 @@ public sealed class MediaServices : IDisposable
     private readonly IdentityFactory _identity;
     private readonly ChatServiceFactory<MessagingProgram> _messaging;
 
-    public MediaServices()
+    /// <param name="mediaSettings">More of Media's settings (tiny rate limits, say), over the defaults here.</param>
+    public MediaServices(IDictionary<string, string?>? mediaSettings = null)
     {
         _identity = new IdentityFactory(_router);
         _messaging = new ChatServiceFactory<MessagingProgram>(_router, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _garnet.ConnectionString });
-        Media = new ChatServiceFactory<MediaProgram>(_router, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Media:MaxUploadBytes"] = MaxUploadBytes.ToString(CultureInfo.InvariantCulture),
             ["Media:MaxImagePixels"] = MaxImagePixels.ToString(CultureInfo.InvariantCulture),
-        })
+        };
+        foreach (var (key, value) in mediaSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        Media = new ChatServiceFactory<MediaProgram>(_router, settings)
         {
             TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)),
         };
