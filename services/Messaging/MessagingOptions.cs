@@ -38,6 +38,10 @@ public sealed class MessagingOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan TypingThrottle { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long the typing relay trusts a member list (or "not a member") it read; a change on this replica ends it at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan TypingMembershipCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Unset keeps messages forever (the default); 90 is the documented choice for a retention period.</summary>
     [Range(1, 36_500)]
     public int? RetentionDays { get; set; }

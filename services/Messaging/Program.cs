@@ -9,8 +9,8 @@ builder.AddApplicationServices();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
-
 app.UseServiceDefaults();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapConversationsApi().RequireAuthorization();

@@ -24,7 +24,9 @@ public sealed class MediaRetentionTests : IDisposable
                 ["Messaging:RetentionBatchSize"] = "40",
                 ["Messaging:RetentionSweepInterval"] = "1.00:00:00",
             },
-            _messagingTime);
+            _messagingTime,
+            // A thousand uploads from one user in seconds: far past what a person does, so past the default limit.
+            new Dictionary<string, string?> { ["Media:RateLimits:Uploads:Burst"] = "2000", ["Media:RateLimits:Uploads:Tokens"] = "2000" });
     }
 
     public void Dispose() => _services.Dispose();

@@ -27,7 +27,9 @@ public sealed class MediaServices : IDisposable
 
     /// <param name="messagingSettings">Extra Messaging settings (retention, say).</param>
     /// <param name="messagingTime">Messaging's clock, when a test moves it; else the real one.</param>
-    public MediaServices(IDictionary<string, string?>? messagingSettings = null, TimeProvider? messagingTime = null)
+    /// <param name="mediaSettings">More of Media's settings (tiny rate limits, say), over the defaults here.</param>
+    public MediaServices(
+        IDictionary<string, string?>? messagingSettings = null, TimeProvider? messagingTime = null, IDictionary<string, string?>? mediaSettings = null)
     {
         _identity = new IdentityFactory(_router);
         var messaging = new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _garnet.ConnectionString };
@@ -39,11 +41,16 @@ public sealed class MediaServices : IDisposable
         {
             TestServices = messagingTime is null ? null : services => services.Replace(ServiceDescriptor.Singleton(messagingTime)),
         };
-        Media = new ChatServiceFactory<MediaProgram>(_router, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Media:MaxUploadBytes"] = MaxUploadBytes.ToString(CultureInfo.InvariantCulture),
             ["Media:MaxImagePixels"] = MaxImagePixels.ToString(CultureInfo.InvariantCulture),
-        })
+        };
+        foreach (var (key, value) in mediaSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        Media = new ChatServiceFactory<MediaProgram>(_router, settings)
         {
             TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)),
         };

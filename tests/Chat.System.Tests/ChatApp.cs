@@ -27,11 +27,17 @@ public class ChatApp : IAsyncLifetime
 
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>
+    /// Tests write hundreds of messages at machine speed as one person; a larger burst lets them, while the rate a
+    /// bucket refills at stays the product's own.
+    /// </summary>
+    private static readonly string[] MachineSpeedLimits = ["--Messaging:RateLimits:Send:Burst=1000", "--Messaging:RateLimits:Edit:Burst=1000"];
+
     public virtual async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
-            [$"--Chat:DataDirectory={_dataDirectory}", $"--Gateway:Port={FreeLoopbackPort()}", .. ExtraArguments],
+            [$"--Chat:DataDirectory={_dataDirectory}", $"--Gateway:Port={FreeLoopbackPort()}", .. MachineSpeedLimits, .. ExtraArguments],
             (app, _) => app.DisableDashboard = true,
             timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -17,7 +17,7 @@ public static class MediaApi
     public static RouteGroupBuilder MapMediaApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/media").WithTags("Media");
-        group.MapPost("/", UploadAsync).DisableAntiforgery();
+        group.MapPost("/", UploadAsync).DisableAntiforgery().RequireRateLimiting(MediaRateLimitOptions.UploadPolicy);
         group.MapGet("/{id:long}/info", GetInfoAsync);
         group.MapDelete("/{id:long}", DeleteAsync);
         return group;

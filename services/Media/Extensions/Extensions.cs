@@ -19,6 +19,11 @@ internal static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddInternalApiKey();
+        builder.Services.AddOptions<MediaRateLimitOptions>()
+            .BindConfiguration(MediaRateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddUserRateLimits<MediaRateLimitOptions>((MediaRateLimitOptions.UploadPolicy, limits => limits.Uploads));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         // ConnectionStrings:mongodb moves media metadata to MongoDB; without it it stays in media.db.

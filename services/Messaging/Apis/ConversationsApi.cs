@@ -14,9 +14,9 @@ public static class ConversationsApi
         var group = routes.MapGroup("/api/conversations").WithTags("Conversations");
         group.MapGet("/", ListConversationsAsync);
         group.MapGet("/{conversationId:long}", GetConversationAsync);
-        group.MapPost("/direct", OpenDirectConversationAsync);
-        group.MapPost("/groups", CreateGroupAsync);
-        group.MapPatch("/{conversationId:long}", RenameGroupAsync);
+        group.MapPost("/direct", OpenDirectConversationAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
+        group.MapPost("/groups", CreateGroupAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
+        group.MapPatch("/{conversationId:long}", RenameGroupAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
         return group;
     }
 

@@ -9,7 +9,7 @@ public static class MembersApi
     public static RouteGroupBuilder MapMembersApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/conversations/{conversationId:long}/members").WithTags("Members");
-        group.MapPost("/", AddMemberAsync);
+        group.MapPost("/", AddMemberAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
         group.MapDelete("/{userId:long}", RemoveMemberAsync);
         return group;
     }

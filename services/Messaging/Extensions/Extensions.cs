@@ -42,6 +42,7 @@ internal static class Extensions
         builder.Services.AddSingleton<ChatEvents>();
         builder.Services.AddSingleton<MessageSender>();
         builder.Services.AddSingleton<ConversationCommands>();
+        builder.Services.AddSingleton<MembershipCache>();
         builder.Services.AddSingleton<TypingRelay>();
         builder.Services.AddSingleton<RetentionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
@@ -60,8 +61,14 @@ internal static class Extensions
         builder.AddRedisClient(RedisConnectionName, redis => redis.DisableTracing = true);
         builder.Services.AddHostedService<PresenceRelay>();
 
+        builder.Services.AddMessagingRateLimits();
+        builder.Services.AddSingleton<HubCallLimits>();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
-        builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 1024 * 1024)
+        builder.Services.AddSignalR(hub =>
+            {
+                hub.MaximumReceiveMessageSize = 1024 * 1024;
+                hub.AddFilter<HubCallLimits>();
+            })
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, MessagingJsonContext.Default))
             .AddMessagePackProtocol();
         // The backplane: one Redis publish per push for all replicas, started (subscribed) before the server listens.

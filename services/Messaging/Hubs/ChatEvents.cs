@@ -8,7 +8,12 @@ namespace Chat.Messaging.Hubs;
 /// Pushes changes to members' connections, on every replica through the backplane (<see cref="ChatBackplane"/>). A push
 /// is only a hint (clients repair gaps from the store), so a failed push is logged, never turned into a failed request.
 /// </summary>
-public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, ChatBackplane backplane, IMessageStore messages, ILogger<ChatEvents> logger)
+public sealed class ChatEvents(
+    IHubContext<ChatHub, IChatClient> hub,
+    ChatBackplane backplane,
+    IMessageStore messages,
+    MembershipCache memberships,
+    ILogger<ChatEvents> logger)
 {
     /// <summary>A new message to every member's connections but <paramref name="senderConnectionId"/>, which has it from its ack.</summary>
     public Task MessageReceivedAsync(ChatMessage message, IReadOnlyList<long> memberIds, string? senderConnectionId = null) =>
@@ -35,6 +40,8 @@ public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, ChatBackpl
     public async Task ConversationChangedAsync(ConversationChange change)
     {
         var conversation = change.Conversation!;
+        // Every membership change on this replica passes here: from now on typing is relayed by the new member list.
+        memberships.Forget(conversation.Id);
         var members = conversation.MemberIds;
         foreach (var message in change.SystemMessages)
         {
