@@ -29,6 +29,7 @@ internal static class Extensions
             builder.Services.AddSingleton<MongoMessagingDatabase>();
             builder.Services.AddSingleton<IConversationStore, MongoConversationStore>();
             builder.Services.AddSingleton<IMessageStore, MongoMessageStore>();
+            builder.Services.AddSingleton<IBlockStore, MongoBlockStore>();
         }
         else
         {
@@ -36,6 +37,7 @@ internal static class Extensions
                 Path.Combine(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.DataDirectory, "messaging.db")));
             builder.Services.AddSingleton<IConversationStore, SqliteConversationStore>();
             builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
+            builder.Services.AddSingleton<IBlockStore, SqliteBlockStore>();
         }
         builder.Services.AddSingleton<ChatEvents>();
         builder.Services.AddSingleton<MessageSender>();
@@ -47,6 +49,8 @@ internal static class Extensions
         builder.Services.AddSingleton<MediaCatalog>();
         builder.Services.AddSingleton<MediaReleaser>();
         builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity"));
+        builder.Services.AddHttpClient(GroupAddConsent.HttpClientName, http => http.BaseAddress = new Uri("http://identity")).AddInternalApiKey();
+        builder.Services.AddSingleton<GroupAddConsent>();
 
         builder.AddInternalApiKey();
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName);
