@@ -120,6 +120,8 @@ public sealed class PresenceRelayTests(PresenceFixture fixture) : IClassFixture<
         await using var malloryHub = await fixture.ConnectAsync(mallory);
         await using var aliceHub = await fixture.ConnectAsync(alice);
         await malloryHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == alice.Id && p.GetProperty("status").GetString() == "online");
+        // Presence now holds Mallory's contacts (Alice among them) in its cache.
+        Assert.Equal("online", await EventuallyAsync(() => fixture.StatusAsync(mallory, alice.Id), "online"));
 
         using var identity = fixture.Identity.CreateClient();
         identity.DefaultRequestHeaders.Authorization = alice.Authorization;
@@ -132,7 +134,7 @@ public sealed class PresenceRelayTests(PresenceFixture fixture) : IClassFixture<
 
         Assert.Equal("offline", hidden.GetProperty("status").GetString());
         Assert.DoesNotContain(seen, e => e.Name == "PresenceChanged" && e.Payload.GetProperty("userId").GetInt64() == alice.Id);
-        Assert.Empty(await fixture.PresenceOfAsync(mallory, alice.Id));
+        Assert.Equal(0, await EventuallyAsync(async () => (await fixture.PresenceOfAsync(mallory, alice.Id)).Length, 0));
         Assert.Empty(await fixture.PresenceOfAsync(alice, mallory.Id));
     }
 
@@ -145,10 +147,10 @@ public sealed class PresenceRelayTests(PresenceFixture fixture) : IClassFixture<
         return (other, user, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
     }
 
-    private static async Task<string> EventuallyAsync(Func<Task<string>> read, string expected)
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, T expected)
     {
         var value = await read();
-        for (var attempt = 0; attempt < 50 && value != expected; attempt++)
+        for (var attempt = 0; attempt < 50 && !EqualityComparer<T>.Default.Equals(value, expected); attempt++)
         {
             await Task.Delay(100);
             value = await read();

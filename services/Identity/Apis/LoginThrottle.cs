@@ -91,8 +91,8 @@ public sealed class LoginThrottle(IOptions<IdentityRateLimitOptions> options, Ti
                     user.LastFailure = now;
                     if (user.Failures >= limits.LoginFailuresPerUsername)
                     {
-                        var doublings = Math.Min(user.Failures - limits.LoginFailuresPerUsername, 30);
-                        var backoff = TimeSpan.FromTicks(Math.Min(limits.LoginBackoff.Ticks << doublings, limits.MaxLoginBackoff.Ticks));
+                        var doublings = Math.Min(user.Failures - limits.LoginFailuresPerUsername, 60);
+                        var backoff = TimeSpan.FromTicks((long)Math.Min(limits.LoginBackoff.Ticks * Math.Pow(2, doublings), limits.MaxLoginBackoff.Ticks));
                         user.LockedUntil = now + backoff;
                     }
                 }

@@ -1,4 +1,5 @@
 using Chat.Messaging.Hubs;
+using Chat.Messaging.Presence;
 using Chat.Messaging.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,11 +19,13 @@ public static class BlocksApi
         return group;
     }
 
-    public static async Task<NoContent> BlockAsync(long blockerId, long blockedId, IBlockStore blocks, ChatEvents events, CancellationToken cancellationToken)
+    public static async Task<NoContent> BlockAsync(
+        long blockerId, long blockedId, IBlockStore blocks, ChatEvents events, PresenceContactsCache presenceContacts, CancellationToken cancellationToken)
     {
         await blocks.SetAsync(blockerId, blockedId, blocked: true, cancellationToken);
-        // Each stops seeing the other online at once, not at their next reconnect.
+        // Each stops seeing the other online at once, not at their next reconnect or when Presence's cache expires.
         await events.PresenceHiddenAsync(blockerId, blockedId);
+        presenceContacts.Forget(blockerId, blockedId);
         return TypedResults.NoContent();
     }
 

@@ -56,6 +56,7 @@ internal static class Extensions
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName);
         builder.Services.AddHttpClient(PresenceReporter.HttpClientName, http => http.BaseAddress = new Uri("http://presence")).AddInternalApiKey();
         builder.Services.AddSingleton<PresenceReporter>();
+        builder.Services.AddSingleton<PresenceContactsCache>();
         builder.Services.AddHostedService<PresenceHeartbeatService>();
         // Redis commands are not traced: the backplane and presence relay are per-message, not worth a span each.
         builder.AddRedisClient(RedisConnectionName, redis => redis.DisableTracing = true);
