@@ -1,3 +1,4 @@
+using Chat.Identity.Users;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -112,14 +113,14 @@ public static class CredentialRateLimits
         lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : null;
 }
 
-/// <summary>One fixed window per (action, username in any case); idle partitions are dropped by the limiter.</summary>
+/// <summary>One fixed window per (action, username key: any case or compatibility form); idle partitions are dropped by the limiter.</summary>
 public sealed class UsernameRateLimiter(IOptions<IdentityRateLimitOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(key =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => CredentialRateLimits.Window(options.Value.PermitsPerUsername, options.Value.Window)));
 
     public RateLimitLease Acquire(string action, string username) =>
-        _limiter.AttemptAcquire($"{action}:{username.ToUpperInvariant()}");
+        _limiter.AttemptAcquire($"{action}:{AccountRules.UsernameKey(username)}");
 
     public void Dispose() => _limiter.Dispose();
 }
