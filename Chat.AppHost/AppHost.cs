@@ -15,6 +15,7 @@ var maxUploadBytes = builder.Configuration.GetValue("Media:MaxUploadBytes", 25L 
 // Services, each with its own store.
 var identity = builder.AddService<Projects.Chat_Identity>("identity")
     .WithEnvironment("Identity__DataDirectory", Path.Combine(dataDirectory, "identity"))
+    .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithDocuments(stores);
 
 var messaging = builder.AddService<Projects.Chat_Messaging>("messaging", replicas: builder.Configuration.GetValue("Messaging:Replicas", 1))
@@ -35,6 +36,8 @@ var presence = builder.AddService<Projects.Chat_Presence>("presence")
 messaging.WithServiceReference(presence);
 // Presence asks Messaging whom a user shares conversations with; Messaging waits for Presence, so no wait here.
 presence.WithReference(messaging);
+// Identity tells Messaging of blocks (a block answers 503 until Messaging is up); Messaging waits for Identity, so no wait here.
+identity.WithReference(messaging);
 
 var media = builder.AddService<Projects.Chat_Media>("media")
     .WithEnvironment("Media__DataDirectory", Path.Combine(dataDirectory, "media"))

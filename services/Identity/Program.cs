@@ -17,6 +17,8 @@ app.MapDefaultEndpoints();
 app.MapJwksApi();
 app.MapUsersApi();
 app.MapTokensApi();
+app.MapBlocksApi();
+app.MapInternalUsersApi().RequireInternalKey();
 
 app.Run();
 public partial class Program;

@@ -18,6 +18,7 @@ app.MapMessagesApi().RequireAuthorization();
 app.MapMembersApi().RequireAuthorization();
 app.MapReadMarkersApi().RequireAuthorization();
 app.MapContactsApi().RequireInternalKey();
+app.MapBlocksApi().RequireInternalKey();
 app.MapChatHub().RequireAuthorization();
 
 app.Run();

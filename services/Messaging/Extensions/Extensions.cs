@@ -30,6 +30,7 @@ internal static class Extensions
             builder.Services.AddSingleton<IConversationStore, MongoConversationStore>();
             builder.Services.AddSingleton<IMessageStore, MongoMessageStore>();
             builder.Services.AddSingleton<IMediaOutbox, MongoMediaOutbox>();
+            builder.Services.AddSingleton<IBlockStore, MongoBlockStore>();
         }
         else
         {
@@ -38,6 +39,7 @@ internal static class Extensions
             builder.Services.AddSingleton<IConversationStore, SqliteConversationStore>();
             builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
             builder.Services.AddSingleton<IMediaOutbox, SqliteMediaOutbox>();
+            builder.Services.AddSingleton<IBlockStore, SqliteBlockStore>();
         }
         builder.Services.AddSingleton<ChatEvents>();
         builder.Services.AddSingleton<MessageSender>();
@@ -51,11 +53,14 @@ internal static class Extensions
         builder.Services.AddSingleton<MediaReferenceDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MediaReferenceDispatcher>());
         builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity"));
+        builder.Services.AddHttpClient(GroupAddConsent.HttpClientName, http => http.BaseAddress = new Uri("http://identity")).AddInternalApiKey();
+        builder.Services.AddSingleton<GroupAddConsent>();
 
         builder.AddInternalApiKey();
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName);
         builder.Services.AddHttpClient(PresenceReporter.HttpClientName, http => http.BaseAddress = new Uri("http://presence")).AddInternalApiKey();
         builder.Services.AddSingleton<PresenceReporter>();
+        builder.Services.AddSingleton<PresenceContactsCache>();
         builder.Services.AddHostedService<PresenceHeartbeatService>();
         // Redis commands are not traced: the backplane and presence relay are per-message, not worth a span each.
         builder.AddRedisClient(RedisConnectionName, redis => redis.DisableTracing = true);

@@ -71,6 +71,13 @@ public sealed class ChatEvents(
         }
     }
 
+    /// <summary>After a block: each of the two sees the other offline (the relay tells them nothing more while it lasts).</summary>
+    public async Task PresenceHiddenAsync(long blockerId, long blockedId)
+    {
+        await PushAsync("presence.hide", 1, () => hub.Clients.User(UserIds.ToString(blockerId)).PresenceChanged(new PresenceChange(blockedId, "offline", null)));
+        await PushAsync("presence.hide", 1, () => hub.Clients.User(UserIds.ToString(blockedId)).PresenceChanged(new PresenceChange(blockerId, "offline", null)));
+    }
+
     /// <summary>
     /// Starts the push and returns without waiting for it to be flushed: the backplane writes to local connections and
     /// publishes for other replicas before it returns, so pushes leave in call order, and the caller's reply (a send's

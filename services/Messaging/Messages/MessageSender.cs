@@ -36,6 +36,8 @@ public sealed class MessageSender(
         {
             case AppendStatus.NotMember:
                 return new SendOutcome(null, false, MessagingError.ConversationNotFound(conversationId));
+            case AppendStatus.Blocked:
+                return new SendOutcome(null, false, MessagingError.Blocked());
             case AppendStatus.Duplicate:
                 // The first attempt already fanned out; a retry only learns its seq.
                 return new SendOutcome(result.Message, true, null);

@@ -34,6 +34,11 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
                 {
                     return new AppendResult(AppendStatus.Duplicate, existing.ToMessage(), memberIds);
                 }
+                if (conversation.Kind == ConversationKinds.Direct && memberIds.FirstOrDefault(id => id != message.SenderId) is var other and not 0
+                    && await MongoBlockStore.Collection(database).Find(session, MongoBlockStore.EitherWay(message.SenderId, other)).AnyAsync(ct))
+                {
+                    return new AppendResult(AppendStatus.Blocked, null, []);
+                }
 
                 // The $inc in AppendAsync writes the conversation document read above: a membership change committed
                 // since that read makes this transaction conflict and start again, so the check above cannot go stale.

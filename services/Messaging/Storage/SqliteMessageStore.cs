@@ -161,6 +161,10 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         {
             return new AppendResult(AppendStatus.Duplicate, original, memberIds);
         }
+        if (await commands.IsBlockedDirectAsync(message))
+        {
+            return new AppendResult(AppendStatus.Blocked, null, []);
+        }
         return new AppendResult(AppendStatus.Appended, await commands.InsertAsync(message, now), memberIds);
     }
 
@@ -180,6 +184,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         private readonly SqliteCommand _insert;
         private readonly SqliteCommand _senderRead;
         private readonly SqliteCommand _outbox;
+        private readonly SqliteCommand _blocked;
 
         public AppendCommands(SqliteConnection connection)
         {
@@ -216,6 +221,17 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             _outbox.Parameters.Add("@media", SqliteType.Integer);
             _outbox.Parameters.Add("@conversation", SqliteType.Integer);
             _outbox.Parameters.Add("@seq", SqliteType.Integer);
+            // Checked in the append's own transaction: a block committed before it is never overtaken by a send.
+            _blocked = connection.CreateCommand("""
+                SELECT EXISTS (
+                    SELECT 1 FROM conversations c
+                    JOIN members other ON other.conversation_id = c.id AND other.user_id <> @sender
+                    WHERE c.id = @conversation AND c.kind = 'direct'
+                      AND (EXISTS (SELECT 1 FROM blocks WHERE blocker_id = @sender AND blocked_id = other.user_id)
+                        OR EXISTS (SELECT 1 FROM blocks WHERE blocker_id = other.user_id AND blocked_id = @sender)))
+                """, transaction);
+            _blocked.Parameters.Add("@conversation", SqliteType.Integer);
+            _blocked.Parameters.Add("@sender", SqliteType.Integer);
             foreach (var (name, type) in new[] { ("@conversation", SqliteType.Integer), ("@seq", SqliteType.Integer), ("@sender", SqliteType.Integer),
                 ("@client", SqliteType.Text), ("@text", SqliteType.Text), ("@media", SqliteType.Text), ("@now", SqliteType.Integer), ("@version", SqliteType.Integer) })
             {
@@ -232,6 +248,15 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             _insert.Transaction = transaction;
             _senderRead.Transaction = transaction;
             _outbox.Transaction = transaction;
+            _blocked.Transaction = transaction;
+        }
+
+        /// <summary>Whether this is a direct conversation whose two members are blocked, either way.</summary>
+        public async Task<bool> IsBlockedDirectAsync(NewMessage message)
+        {
+            _blocked.Parameters[0].Value = message.ConversationId;
+            _blocked.Parameters[1].Value = message.SenderId;
+            return (long)(await _blocked.ExecuteScalarAsync())! == 1;
         }
 
         public async Task<List<long>> ReadMemberIdsAsync(long conversationId)
@@ -297,6 +322,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             await _insert.DisposeAsync();
             await _senderRead.DisposeAsync();
             await _outbox.DisposeAsync();
+            await _blocked.DisposeAsync();
         }
     }
 
