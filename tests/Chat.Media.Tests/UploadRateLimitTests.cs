@@ -10,7 +10,7 @@ public sealed class UploadRateLimitTests : IDisposable
     private const int Burst = 2;
 
     // Two uploads per user, refilled one a day: nothing refills during the test.
-    private readonly MediaServices _services = new(new Dictionary<string, string?>
+    private readonly MediaServices _services = new(mediaSettings: new Dictionary<string, string?>
     {
         ["Media:RateLimits:Uploads:Burst"] = Burst.ToString(CultureInfo.InvariantCulture),
         ["Media:RateLimits:Uploads:Tokens"] = "1",
