@@ -114,18 +114,29 @@ public class ChatApp : IAsyncLifetime
     }
 
     /// <summary>
-    /// Restarts one resource (a name, or a replica's id) through the orchestrator, as an operator would, and waits until
-    /// it runs and reports healthy again.
+    /// Kills one resource's process (a name, or a replica's id) as a crash would, has the orchestrator start it again,
+    /// and waits until it runs and reports healthy.
     /// </summary>
-    public async Task RestartAsync(string resourceId)
+    public async Task CrashAndRestartAsync(string resourceId)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var restarted = await _app!.ResourceCommands.ExecuteCommandAsync(resourceId, KnownResourceCommands.RestartCommand, timeout.Token);
-        Assert.True(restarted.Success, $"The orchestrator did not restart {resourceId}: {restarted.Message}");
-        var model = _app.Services.GetRequiredService<DistributedApplicationModel>();
-        var name = model.Resources.Select(r => r.Name).FirstOrDefault(n => resourceId == n || resourceId.StartsWith(n + "-", StringComparison.Ordinal)) ?? resourceId;
-        await _app.ResourceNotifications.WaitForResourceAsync(name,
-            e => (e.ResourceId == resourceId || name == resourceId) && e.Snapshot.State?.Text == KnownResourceStates.Running
+        var notifications = _app!.ResourceNotifications;
+        Assert.True(notifications.TryGetCurrentState(resourceId, out var current), $"There is no resource {resourceId}.");
+        var name = current.Resource.Name;
+        var id = current.ResourceId;
+        var pid = current.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString();
+        Assert.True(int.TryParse(pid, out var processId), $"{id} has no process id.");
+        using (var process = Process.GetProcessById(processId))
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        await notifications.WaitForResourceAsync(name,
+            e => e.ResourceId == id && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
+        var started = await _app.ResourceCommands.ExecuteCommandAsync(id, KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(started.Success, $"The orchestrator did not start {id} again: {started.Message}");
+        await notifications.WaitForResourceAsync(name,
+            e => e.ResourceId == id && e.Snapshot.State?.Text == KnownResourceStates.Running
                 && e.Snapshot.HealthStatus is null or Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
             timeout.Token);
     }
