@@ -31,6 +31,10 @@ internal static class MediaProblems
         Problem(StatusCodes.Status422UnprocessableEntity, "image-too-large", "Image too large",
             $"The image declares {width} × {height} pixels; at most {maxPixels} pixels are accepted.");
 
+    public static ProblemHttpResult AnimationTooLarge(int width, int height, long frames, long maxPixels) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, "animation-too-large", "Animation too large",
+            $"The image declares {frames} frames of {width} × {height} pixels; at most {maxPixels} pixels over all frames are accepted.");
+
     public static ProblemHttpResult MediaNotFound(long id) =>
         Problem(StatusCodes.Status404NotFound, "media-not-found", "Media not found", $"There is no media {id} that you can see.");
 
