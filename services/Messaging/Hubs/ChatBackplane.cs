@@ -35,13 +35,17 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
     private readonly Guid _replicaId = Guid.NewGuid();
     private readonly byte[] _hello;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly RevokedSessions _revoked;
+    private readonly IDisposable _revocations;
     private ChannelMessageQueue? _subscription;
     private Task? _announcing;
     // Ticks (Environment.TickCount64) until which another replica is known to listen; 0: none seen.
     private long _peersUntil;
 
-    public ChatBackplane(IConnectionMultiplexer redis, IHubProtocolResolver protocols, ILogger<ChatBackplane> logger)
+    public ChatBackplane(IConnectionMultiplexer redis, IHubProtocolResolver protocols, RevokedSessions revoked, ILogger<ChatBackplane> logger)
     {
+        _revoked = revoked;
+        _revocations = revoked.Subscribe(sessionIds => AbortSessions(sessionIds));
         _redis = redis;
         _protocols = protocols.AllProtocols;
         _logger = logger;
@@ -75,7 +79,11 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _revocations.Dispose();
+        _stopping.Dispose();
+    }
 
     private async Task AnnounceAsync(CancellationToken cancellationToken)
     {
@@ -136,6 +144,11 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
                     _users[userId] = new UserConnections(connection);
                 }
             }
+        }
+        // A session revoked between this token's validation and now: the revocation scan may have run before the add.
+        if (_revoked.IsRevoked(connection.User.GetSessionId()))
+        {
+            connection.Abort();
         }
         return Task.CompletedTask;
     }
