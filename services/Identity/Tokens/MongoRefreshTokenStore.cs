@@ -47,7 +47,7 @@ public sealed class MongoRefreshTokenStore : IRefreshTokenStore
             }
             if (token.ReplacedBy is not null)
             {
-                if (token.ReplacedAt is { } at && now - at <= (long)reuseGrace.TotalMilliseconds && token.SuccessorSalt is not null)
+                if (token.ReplacedAt is { } at && now - at < (long)reuseGrace.TotalMilliseconds && token.SuccessorSalt is not null)
                 {
                     var successor = await _tokens.Find(s, Builders<RefreshTokenDocument>.Filter.Eq(t => t.Hash, token.ReplacedBy)).FirstOrDefaultAsync(ct);
                     if (successor is { ReplacedBy: null, RevokedAt: null } && successor.ExpiresAt > now)

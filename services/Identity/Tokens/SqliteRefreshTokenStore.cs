@@ -114,7 +114,7 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
         }
         if (replacedBy is not null)
         {
-            if (replacedAt is { } at && now - at <= (long)reuseGrace.TotalMilliseconds && successorSalt is not null
+            if (replacedAt is { } at && now - at < (long)reuseGrace.TotalMilliseconds && successorSalt is not null
                 && await FindCurrentExpiryAsync(connection, transaction, replacedBy, now, cancellationToken) is { } successorExpiresAt)
             {
                 return new RefreshResult(RefreshOutcome.Rotated, userId, familyId, successorSalt, DateTimeOffset.FromUnixTimeMilliseconds(successorExpiresAt));

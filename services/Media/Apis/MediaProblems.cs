@@ -44,6 +44,15 @@ internal static class MediaProblems
     public static ProblemHttpResult InvalidSignature(string detail) =>
         Problem(StatusCodes.Status401Unauthorized, "invalid-signature", "Invalid signed URL", detail);
 
+    /// <summary>A 400 ValidationProblem naming <c>fileName</c>, as a problem result so the upload's signature stays one type.</summary>
+    public static ProblemHttpResult InvalidFileName(string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["fileName"] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "invalid-request",
+            Title = "The request is invalid",
+        });
+
     public static ValidationProblem Invalid(string field, string message) => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { [field] = [message] },
         type: TypePrefix + "invalid-request",
