@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using Chat.Garnet;
 using Garnet;
 
 namespace Chat.Testing;
 
-/// <summary>A real Redis-protocol server (Garnet, in process) on a free loopback port.</summary>
+/// <summary>A real Redis-protocol server (Garnet, in process) on a free loopback port, run as the AppHost runs it: password required.</summary>
 public sealed class GarnetFixture : IRedisFixture
 {
     private readonly GarnetServer _server;
@@ -12,13 +13,18 @@ public sealed class GarnetFixture : IRedisFixture
     public GarnetFixture()
     {
         Port = FreePort();
-        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lua"]);
+        _server = new GarnetServer(EmbeddedRedisArguments.For(Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Password));
         _server.Start();
     }
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+    public string Password { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    public string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false";
+
+    /// <summary>The same server, without the password.</summary>
+    public string ConnectionStringWithoutPassword => $"127.0.0.1:{Port},abortConnect=false";
 
     public static int FreePort()
     {
