@@ -9,9 +9,22 @@ public static class PrivateFiles
     public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>Creates the directory (and any missing parent) 0700; one that already exists keeps its mode.</summary>
-    public static DirectoryInfo CreateDirectory(string path) =>
-        OperatingSystem.IsWindows() ? Directory.CreateDirectory(path) : Directory.CreateDirectory(path, DirectoryMode);
+    /// <summary>Creates the directory and every missing parent 0700; one that already exists keeps its mode.</summary>
+    public static DirectoryInfo CreateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Directory.CreateDirectory(path);
+        }
+        var full = Path.GetFullPath(path);
+        var parent = Path.GetDirectoryName(full);
+        // The mode given to CreateDirectory applies to the last level only: each missing parent is created here.
+        if (parent is not null && !Directory.Exists(parent))
+        {
+            CreateDirectory(parent);
+        }
+        return Directory.CreateDirectory(full, DirectoryMode);
+    }
 
     /// <summary>Opens a new file for writing, created 0600 (never readable by others, not even for a moment).</summary>
     public static FileStream CreateNew(string path, int bufferSize = 4096, FileOptions options = FileOptions.None)

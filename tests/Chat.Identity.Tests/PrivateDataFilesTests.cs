@@ -4,6 +4,7 @@ using Chat.Testing;
 namespace Chat.Identity.Tests;
 
 /// <summary>Identity's database and signing keys are readable by the service's own user only.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PrivateDataFilesTests : IDisposable
 {
     private const UnixFileMode Directory0700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -25,10 +26,6 @@ public sealed class PrivateDataFilesTests : IDisposable
     [Fact]
     public async Task TheDatabaseAndSigningKeysAreCreated0600InDirectoriesCreated0700()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // Unix file modes only.
-        }
         await _identity.CreateUserAsync();
         using (var client = _identity.CreateClient())
         {

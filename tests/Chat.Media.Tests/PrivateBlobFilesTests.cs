@@ -5,6 +5,7 @@ using MediaService::Chat.Media.Storage;
 namespace Chat.Media.Tests;
 
 /// <summary>Blobs on disk are readable by the service's own user only.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PrivateBlobFilesTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("chat-blobs-").FullName;
@@ -14,10 +15,6 @@ public sealed class PrivateBlobFilesTests : IDisposable
     [Fact]
     public async Task ABlobIsStored0600InDirectoriesCreated0700()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // Unix file modes only.
-        }
         var store = new FileSystemBlobStore(Path.Combine(_root, "media", "blobs"));
         var staged = Path.Combine(_root, "staged");
         await File.WriteAllTextAsync(staged, "bytes");
