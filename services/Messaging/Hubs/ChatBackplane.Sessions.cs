@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.SignalR;
-
 namespace Chat.Messaging.Hubs;
 
 public sealed partial class ChatBackplane
