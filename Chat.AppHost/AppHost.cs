@@ -23,6 +23,7 @@ var messaging = builder.AddService<Projects.Chat_Messaging>("messaging", replica
     .WithEnvironment("Messaging__DataDirectory", Path.Combine(dataDirectory, "messaging"))
     .WithSettingFromAppHost(builder.Configuration, "Messaging:RetentionDays")
     .WithSettingFromAppHost(builder.Configuration, "Messaging:Presence:HeartbeatInterval")
+    .WithSectionFromAppHost(builder.Configuration, "Messaging:RateLimits")
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithRedis(redis)
     .WithDocuments(stores)
@@ -36,10 +37,13 @@ var presence = builder.AddService<Projects.Chat_Presence>("presence")
 messaging.WithServiceReference(presence);
 // Presence asks Messaging whom a user shares conversations with; Messaging waits for Presence, so no wait here.
 presence.WithReference(messaging);
+// Identity tells Messaging of blocks (a block answers 503 until Messaging is up); Messaging waits for Identity, so no wait here.
+identity.WithReference(messaging);
 
 var media = builder.AddService<Projects.Chat_Media>("media")
     .WithEnvironment("Media__DataDirectory", Path.Combine(dataDirectory, "media"))
     .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes.ToString(CultureInfo.InvariantCulture))
+    .WithSectionFromAppHost(builder.Configuration, "Media:RateLimits")
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithDocuments(stores)
     .WithBlobs(stores)

@@ -179,6 +179,20 @@ internal static class Extensions
         this IResourceBuilder<ProjectResource> project, IConfiguration configuration, string key) =>
         configuration[key] is { Length: > 0 } value ? project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value) : project;
 
+    /// <summary>Passes every AppHost setting under <paramref name="section"/> (e.g. <c>--Messaging:RateLimits:Send:Burst=100</c>) on to the service.</summary>
+    public static IResourceBuilder<ProjectResource> WithSectionFromAppHost(
+        this IResourceBuilder<ProjectResource> project, IConfiguration configuration, string section)
+    {
+        foreach (var (key, value) in configuration.GetSection(section).AsEnumerable())
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+            }
+        }
+        return project;
+    }
+
     /// <summary>
     /// A service on one HTTP endpoint, healthy when its <c>/health</c> says so. Ports are the orchestrator's choice
     /// (none from launch settings), so a second copy of the system, such as the tests', never collides with a running one.

@@ -19,8 +19,10 @@ mkdir -p "$OUT" && rm -rf "$DATA" && rm -f "$OUT/summary.txt" "$OUT/tables.txt"
 dotnet build -c Release Chat.AppHost -p:SkipWebClientBuild=true -v q
 dotnet build -c Release bench/Chat.LoadGen -v q
 
-# Identity's sign-up and login limits (60 a minute per address) would otherwise throttle the set-up of thousands of users.
+# Identity's sign-up and login limits (60 a minute per address) would otherwise throttle the set-up of thousands of users;
+# the idle-connections scenario holds 100 connections per user, over Messaging's cap of 20.
 Identity__RateLimits__PermitsPerIp=1000000 Identity__RateLimits__PermitsPerUsername=1000 \
+  Messaging__RateLimits__MaxConnectionsPerUser=1000 \
   setsid dotnet run -c Release --no-build --project Chat.AppHost -- \
   --Chat:DataDirectory="$DATA" --Gateway:Port="$PORT" > "$OUT/apphost.log" 2>&1 &
 APPHOST=$!

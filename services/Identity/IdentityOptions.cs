@@ -32,7 +32,10 @@ public sealed class IdentityOptions
     public int MaxSearchResults { get; set; } = 20;
 }
 
-/// <summary>How many sign-ups and logins are allowed per client address and per username in each window.</summary>
+/// <summary>
+/// How many sign-ups and logins are allowed per client address and per username in each window, and how failed
+/// logins are throttled (<see cref="Apis.LoginThrottle"/>).
+/// </summary>
 public sealed class IdentityRateLimitOptions
 {
     public const string SectionName = "Identity:RateLimits";
@@ -44,7 +47,30 @@ public sealed class IdentityRateLimitOptions
     [Range(1, 1_000_000)]
     public int PermitsPerIp { get; set; } = 60;
 
-    /// <summary>Attempts naming one username per window: slows password guessing against one account from many addresses.</summary>
+    /// <summary>Sign-ups naming one username, and password changes of one account, per window.</summary>
     [Range(1, 1_000_000)]
     public int PermitsPerUsername { get; set; } = 10;
+
+    /// <summary>How long failed logins are remembered for the per-address allowance and the username's quiet reset.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Failed logins for one username from one client address (IPv6: its /64) per window; then that address waits.</summary>
+    [Range(1, 1_000_000)]
+    public int LoginFailuresPerAddress { get; set; } = 5;
+
+    /// <summary>Failed logins for one username from all addresses before each further failure locks it for a doubling backoff.</summary>
+    [Range(1, 1_000_000)]
+    public int LoginFailuresPerUsername { get; set; } = 50;
+
+    /// <summary>The first lock past the per-username ceiling; each further failure doubles it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LoginBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan MaxLoginBackoff { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long an address that logged in successfully stays exempt from the per-username lock for that user.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan TrustedAddressLifetime { get; set; } = TimeSpan.FromDays(30);
 }

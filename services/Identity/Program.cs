@@ -18,6 +18,8 @@ app.MapJwksApi();
 app.MapUsersApi();
 app.MapTokensApi();
 app.MapRevocationsApi();
+app.MapBlocksApi();
+app.MapInternalUsersApi().RequireInternalKey();
 
 app.Run();
 public partial class Program;

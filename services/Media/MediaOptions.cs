@@ -39,4 +39,11 @@ public sealed class MediaOptions
     /// <summary>How long a "yes, a member" answer from Messaging is reused for the same user and conversation.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan MembershipCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an upload no message references is kept (for its uploader to send it) before the sweeper removes it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan UnattachedGracePeriod { get; set; } = TimeSpan.FromHours(24);
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan UnattachedSweepInterval { get; set; } = TimeSpan.FromHours(1);
 }

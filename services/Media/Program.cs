@@ -11,6 +11,7 @@ builder.Services.AddProblemDetails();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapMediaApi().RequireAuthorization();

@@ -38,6 +38,10 @@ public sealed class MessagingOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan TypingThrottle { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long the typing relay trusts a member list (or "not a member") it read; a change on this replica ends it at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan TypingMembershipCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Unset keeps messages forever (the default); 90 is the documented choice for a retention period.</summary>
     [Range(1, 36_500)]
     public int? RetentionDays { get; set; }
@@ -55,4 +59,16 @@ public sealed class MessagingOptions
     /// <summary>Total text one Sync call returns at most (then <c>hasMore</c>), so long messages cannot make one reply huge.</summary>
     [Range(100_000, 100_000_000)]
     public int MaxSyncCharacters { get; set; } = 2_000_000;
+
+    /// <summary>How often the media outbox is checked for changes a failed or other replica's delivery left behind.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MediaOutboxPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between attempts while Media does not acknowledge; attempts start 1 s apart and double.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MediaOutboxMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Media reference changes per request to Media (Media takes at most 1,000).</summary>
+    [Range(1, 1000)]
+    public int MediaOutboxBatchSize { get; set; } = 1000;
 }

@@ -9,8 +9,8 @@ builder.AddApplicationServices();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
-
 app.UseServiceDefaults();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapConversationsApi().RequireAuthorization();
@@ -18,6 +18,7 @@ app.MapMessagesApi().RequireAuthorization();
 app.MapMembersApi().RequireAuthorization();
 app.MapReadMarkersApi().RequireAuthorization();
 app.MapContactsApi().RequireInternalKey();
+app.MapBlocksApi().RequireInternalKey();
 app.MapChatHub().RequireAuthorization();
 
 app.Run();

@@ -14,6 +14,7 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapPresenceApi().RequireAuthorization();
 app.MapConnectionsApi().RequireInternalKey();
+app.MapContactsCacheApi().RequireInternalKey();
 
 app.Run();
 

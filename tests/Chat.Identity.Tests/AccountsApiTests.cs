@@ -42,6 +42,22 @@ public sealed class AccountsApiTests : IDisposable
         Assert.Equal("https://chat.example/problems/username-taken", await ProblemTypeAsync(second));
     }
 
+    [Fact]
+    public async Task AUsernameSpelledWithTheKelvinSignIsTheSameNameAndLogsInEitherWay()
+    {
+        using var client = _identity.CreateClient();
+        using var first = await client.PostAsJsonAsync("/api/identity/users", new { username = "kim", password = "compiler pioneer" });
+        first.EnsureSuccessStatusCode();
+
+        using var second = await client.PostAsJsonAsync("/api/identity/users", new { username = "\u212Aim", password = "another password" });
+        using var plain = await client.PostAsJsonAsync("/api/identity/tokens", new { username = "kim", password = "compiler pioneer" });
+        using var kelvin = await client.PostAsJsonAsync("/api/identity/tokens", new { username = "\u212Aim", password = "compiler pioneer" });
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, kelvin.StatusCode);
+    }
+
     [Theory]
     [InlineData("ab", "long enough password", "invalid-request")]
     [InlineData("has space", "long enough password", "invalid-request")]

@@ -37,6 +37,43 @@ public abstract class UserStoreContractTests
     }
 
     [ContractFact]
+    public async Task AUsernameDifferingOnlyByACompatibilityCharacterIsTakenAndEitherSpellingFindsIt()
+    {
+        var store = CreateStore();
+        var kim = (await store.CreateAsync("kim", "Kim", "hash", CancellationToken.None))!;
+
+        // U+212A KELVIN SIGN looks like K and is K under NFKC.
+        Assert.Null(await store.CreateAsync("\u212Aim", "Kelvin", "hash", CancellationToken.None));
+        Assert.Equal(kim, (await store.FindCredentialsAsync("\u212Aim", CancellationToken.None))?.User);
+        Assert.Equal(kim, (await store.FindCredentialsAsync("KIM", CancellationToken.None))?.User);
+    }
+
+    [ContractFact]
+    public async Task AUsernameIsStoredInItsNormalFormAndFoundByThePlainSpelling()
+    {
+        var store = CreateStore();
+
+        var created = await store.CreateAsync("\u212Aelvin", "K", "hash", CancellationToken.None);
+
+        Assert.Equal("Kelvin", created?.Username);
+        Assert.Equal(created, (await store.FindCredentialsAsync("kelvin", CancellationToken.None))?.User);
+        Assert.Null(await store.CreateAsync("KELVIN", "K", "hash", CancellationToken.None));
+    }
+
+    [ContractFact]
+    public async Task GroupAddsStartAsEveryoneAndKeepTheirChange()
+    {
+        var store = CreateStore();
+        var created = (await store.CreateAsync("private.person", "P", "hash", CancellationToken.None))!;
+
+        Assert.Equal("everyone", await store.FindGroupAddsAsync(created.Id, CancellationToken.None));
+        Assert.True(await store.UpdateGroupAddsAsync(created.Id, "nobody", CancellationToken.None));
+        Assert.Equal("nobody", await store.FindGroupAddsAsync(created.Id, CancellationToken.None));
+        Assert.False(await store.UpdateGroupAddsAsync(created.Id + 1000, "nobody", CancellationToken.None));
+        Assert.Null(await store.FindGroupAddsAsync(created.Id + 1000, CancellationToken.None));
+    }
+
+    [ContractFact]
     public async Task SearchTreatsWildcardCharactersLiterally()
     {
         var store = CreateStore();
@@ -97,6 +134,25 @@ public sealed class SqliteUserStoreTests : UserStoreContractTests
 {
     protected override IUserStore CreateStore() => new SqliteUserStore(
         new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-users-").FullName, "identity.db")), TimeProvider.System);
+
+    [Fact]
+    public async Task UsersStoredBeforeUsernameKeysExistedAreFoundAndStillTakeTheirNames()
+    {
+        var database = new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-users-").FullName, "identity.db"));
+        // The schema as it was, with one user in it.
+        database.EnsureSchema("""
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL COLLATE NOCASE UNIQUE,
+                display_name TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+            INSERT INTO users (username, display_name, password_hash, created_at) VALUES ('Old.Timer', 'Old', 'hash', 0)
+            """);
+
+        var store = new SqliteUserStore(database, TimeProvider.System);
+
+        Assert.Equal("Old.Timer", (await store.FindCredentialsAsync("old.timer", CancellationToken.None))?.User.Username);
+        Assert.Null(await store.CreateAsync("OLD.TIMER", "Again", "hash", CancellationToken.None));
+        Assert.Equal("everyone", await store.FindGroupAddsAsync(1, CancellationToken.None));
+    }
 }
 
 [RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]

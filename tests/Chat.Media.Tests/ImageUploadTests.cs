@@ -20,7 +20,7 @@ public sealed class ImageUploadTests : IDisposable
     {
         var (a, b, conversationId) = await _services.CreatePairAsync();
 
-        var uploaded = await _services.UploadCreatedAsync(a, conversationId, TestImages.Of(format, 800, 400), $"picture.{format}");
+        var uploaded = await _services.UploadSentAsync(a, conversationId, TestImages.Of(format, 800, 400), $"picture.{format}");
         var id = uploaded.GetProperty("id").GetInt64();
         using var download = await _services.Client(b).GetAsync($"/api/media/{id}");
         using var thumbnail = await _services.Client(b).GetAsync($"/api/media/{id}/thumbnail");

@@ -37,7 +37,8 @@ public sealed class InternalMediaApiTests : IDisposable
 
         using var lookup = await _services.InternalClient(withKey: false).GetAsync($"/internal/media/{id}");
         using var lookupWithToken = await withToken.GetAsync($"/internal/media/{id}");
-        using var release = await withToken.PostAsJsonAsync("/internal/media/release", new { mediaIds = new[] { id } });
+        using var release = await withToken.PostAsJsonAsync("/internal/media/references",
+            new { changes = new[] { new { mediaId = id, conversationId, seq = 1, attached = false } } });
 
         Assert.Equal(HttpStatusCode.Forbidden, lookup.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, lookupWithToken.StatusCode);
@@ -56,20 +57,35 @@ public sealed class InternalMediaApiTests : IDisposable
         var image = (await _services.UploadCreatedAsync(a, conversationId, TestImages.Png(500, 500), "p.png")).GetProperty("id").GetInt64();
         var blobs = Path.Combine(_services.Media.DataDirectory, "blobs");
         using var client = _services.InternalClient();
+        object Change(long mediaId, long seq, bool attached) => new { mediaId, conversationId, seq, attached };
+        using var attach = await client.PostAsJsonAsync("/internal/media/references",
+            new { changes = new[] { Change(first, 1, true), Change(second, 2, true), Change(image, 2, true) } });
 
-        using var releaseFirst = await client.PostAsJsonAsync("/internal/media/release", new { mediaIds = new[] { first } });
+        using var releaseFirst = await client.PostAsJsonAsync("/internal/media/references", new { changes = new[] { Change(first, 1, false) } });
         var blobsAfterFirst = Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories).Count();
         using var secondStill = await _services.Client(a).GetAsync($"/api/media/{second}");
-        using var releaseRest = await client.PostAsJsonAsync("/internal/media/release", new { mediaIds = new[] { second, image, 999_999 } });
+        using var releaseRest = await client.PostAsJsonAsync("/internal/media/references",
+            new { changes = new[] { Change(second, 2, false), Change(image, 2, false), Change(999_999, 3, false) } });
         var result = await releaseRest.Content.ReadFromJsonAsync<JsonElement>();
         using var firstGone = await _services.Client(a).GetAsync($"/api/media/{first}");
 
+        Assert.Equal(HttpStatusCode.OK, attach.StatusCode);
         Assert.Equal(HttpStatusCode.OK, releaseFirst.StatusCode);
         Assert.Equal(3, blobsAfterFirst); // the shared bytes, the image and its thumbnail
         Assert.Equal(shared, await secondStill.Content.ReadAsByteArrayAsync());
-        Assert.Equal(2, result.GetProperty("released").GetInt32());
+        Assert.Equal(2, result.GetProperty("removed").GetInt32());
         Assert.Equal(3, result.GetProperty("blobsDeleted").GetInt32());
         Assert.Empty(Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories));
         Assert.Equal(HttpStatusCode.NotFound, firstGone.StatusCode);
+    }
+
+    [Fact]
+    public async Task MoreThanAThousandChangesInOneRequestAreRefused()
+    {
+        var changes = Enumerable.Range(1, 1001).Select(i => new { mediaId = i, conversationId = 1, seq = i, attached = false });
+
+        using var response = await _services.InternalClient().PostAsJsonAsync("/internal/media/references", new { changes });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 }

@@ -18,7 +18,7 @@ public sealed class MediaApiTests : IDisposable
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var bytes = RandomNumberGenerator.GetBytes(5000);
 
-        var uploaded = await _services.UploadCreatedAsync(a, conversationId, bytes, "notes.bin");
+        var uploaded = await _services.UploadSentAsync(a, conversationId, bytes, "notes.bin");
         using var download = await _services.Client(b).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}");
 
         Assert.Equal(conversationId, uploaded.GetProperty("conversationId").GetInt64());
@@ -39,7 +39,7 @@ public sealed class MediaApiTests : IDisposable
     {
         var (a, b, conversationId) = await _services.CreatePairAsync();
 
-        var uploaded = await _services.UploadCreatedAsync(a, conversationId, "<html><script>alert(1)</script></html>"u8.ToArray(), "evil.png");
+        var uploaded = await _services.UploadSentAsync(a, conversationId, "<html><script>alert(1)</script></html>"u8.ToArray(), "evil.png");
         using var download = await _services.Client(b).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}");
 
         Assert.Equal("application/octet-stream", uploaded.GetProperty("contentType").GetString());
@@ -150,7 +150,7 @@ public sealed class MediaApiTests : IDisposable
     {
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var bytes = RandomNumberGenerator.GetBytes(1000);
-        var id = (await _services.UploadCreatedAsync(a, conversationId, bytes, "r.bin")).GetProperty("id").GetInt64();
+        var id = (await _services.UploadSentAsync(a, conversationId, bytes, "r.bin")).GetProperty("id").GetInt64();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/media/{id}");
         request.Headers.Range = new RangeHeaderValue(100, 199);
 
@@ -166,7 +166,7 @@ public sealed class MediaApiTests : IDisposable
     {
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var bytes = RandomNumberGenerator.GetBytes(300);
-        var id = (await _services.UploadCreatedAsync(a, conversationId, bytes, "e.bin")).GetProperty("id").GetInt64();
+        var id = (await _services.UploadSentAsync(a, conversationId, bytes, "e.bin")).GetProperty("id").GetInt64();
         using var client = _services.Client(b);
 
         using var first = await client.GetAsync($"/api/media/{id}");
@@ -186,6 +186,7 @@ public sealed class MediaApiTests : IDisposable
 
         var uploads = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => _services.UploadCreatedAsync(a, conversationId, bytes, $"same{i}.bin")));
         var ids = uploads.Select(u => u.GetProperty("id").GetInt64()).ToArray();
+        await _services.SendAsync(a, conversationId, ids);
 
         Assert.NotEqual(ids[0], ids[1]);
         Assert.Single(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));

@@ -25,21 +25,68 @@ public sealed class MediaServices : IDisposable
     private readonly IdentityFactory _identity;
     private readonly ChatServiceFactory<MessagingProgram> _messaging;
 
-    public MediaServices()
+    /// <param name="messagingSettings">Extra Messaging settings (retention, say).</param>
+    /// <param name="messagingTime">Messaging's clock, when a test moves it; else the real one.</param>
+    /// <param name="mediaSettings">More of Media's settings (tiny rate limits, say), over the defaults here.</param>
+    public MediaServices(
+        IDictionary<string, string?>? messagingSettings = null, TimeProvider? messagingTime = null, IDictionary<string, string?>? mediaSettings = null)
     {
         _identity = new IdentityFactory(_router);
-        _messaging = new ChatServiceFactory<MessagingProgram>(_router, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _garnet.ConnectionString });
-        Media = new ChatServiceFactory<MediaProgram>(_router, new Dictionary<string, string?>
+        var messaging = new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _garnet.ConnectionString };
+        foreach (var (key, value) in messagingSettings ?? new Dictionary<string, string?>())
+        {
+            messaging[key] = value;
+        }
+        _messaging = new ChatServiceFactory<MessagingProgram>(_router, messaging)
+        {
+            TestServices = messagingTime is null ? null : services => services.Replace(ServiceDescriptor.Singleton(messagingTime)),
+        };
+        var settings = new Dictionary<string, string?>
         {
             ["Media:MaxUploadBytes"] = MaxUploadBytes.ToString(CultureInfo.InvariantCulture),
             ["Media:MaxImagePixels"] = MaxImagePixels.ToString(CultureInfo.InvariantCulture),
-        })
+        };
+        foreach (var (key, value) in mediaSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        Media = new ChatServiceFactory<MediaProgram>(_router, settings)
         {
             TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)),
         };
         _router.Add("identity", () => _identity.Server.CreateHandler());
         _router.Add("messaging", () => _messaging.Server.CreateHandler());
         _router.Add("media", () => Media.Server.CreateHandler());
+    }
+
+    public ChatServiceFactory<MessagingProgram> Messaging => _messaging;
+
+    /// <summary>Media stops answering Messaging (503 for every call), as when it is down, until <paramref name="down"/> is false.</summary>
+    public void SetMediaDown(bool down) =>
+        _router.Add("media", down ? () => new UnavailableHandler() : () => Media.Server.CreateHandler());
+
+    /// <summary>Sends a message carrying the media; answers its seq.</summary>
+    public async Task<long> SendAsync(TestUser sender, long conversationId, params long[] mediaIds)
+    {
+        using var client = MessagingClient(sender);
+        using var response = await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
+            new { clientMessageId = Guid.NewGuid().ToString("N"), text = "see attached", mediaIds });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("seq").GetInt64();
+    }
+
+    /// <summary>Uploads, then sends it in a message, so the other members may see it too.</summary>
+    public async Task<JsonElement> UploadSentAsync(TestUser user, long conversationId, byte[] bytes, string fileName)
+    {
+        var uploaded = await UploadCreatedAsync(user, conversationId, bytes, fileName);
+        await SendAsync(user, conversationId, uploaded.GetProperty("id").GetInt64());
+        return uploaded;
+    }
+
+    private sealed class UnavailableHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable) { RequestMessage = request });
     }
 
     /// <summary>A client of Messaging, for sending messages that carry media.</summary>

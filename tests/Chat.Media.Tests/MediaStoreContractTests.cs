@@ -1,9 +1,9 @@
 extern alias MediaService;
 
-using Chat.Mongo;
 using Chat.Sqlite;
 using Chat.Testing;
 using MediaService::Chat.Media.Storage;
+using Microsoft.Extensions.Time.Testing;
 using MongoDB.Driver;
 
 namespace Chat.Media.Tests;
@@ -11,6 +11,8 @@ namespace Chat.Media.Tests;
 /// <summary>What every <see cref="IMediaStore"/> must do; one subclass per implementation.</summary>
 public abstract class MediaStoreContractTests
 {
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
     protected abstract IMediaStore CreateStore();
 
     [ContractFact]
@@ -35,15 +37,111 @@ public abstract class MediaStoreContractTests
         var sameBytes = await store.AddAsync(new NewMedia(8, 2, Key('a'), "image/png", 10, "b.png", 1, 1, Key('t')), CancellationToken.None);
         var other = await store.AddAsync(new NewMedia(7, 1, Key('c'), "text/plain", 3, "c.txt", null, null, null), CancellationToken.None);
 
-        var (releasedFirst, unreferencedFirst) = await store.ReleaseAsync([first.Id, other.Id, other.Id], CancellationToken.None);
-        var (releasedRest, unreferencedRest) = await store.ReleaseAsync([sameBytes.Id, first.Id], CancellationToken.None);
+        var releasedFirst = await store.ApplyReferencesAsync([Release(first, 1), Release(other, 1), Release(other, 1)], CancellationToken.None);
+        var releasedRest = await store.ApplyReferencesAsync([Release(sameBytes, 2), Release(first, 1)], CancellationToken.None);
 
-        Assert.Equal(2, releasedFirst);
-        Assert.Equal([Key('c')], unreferencedFirst);
-        Assert.Equal(1, releasedRest);
-        Assert.Equal([Key('a'), Key('t')], unreferencedRest.Order());
+        Assert.Equal(2, releasedFirst.Removed);
+        Assert.Equal([Key('c')], releasedFirst.UnreferencedBlobKeys);
+        Assert.Equal(1, releasedRest.Removed);
+        Assert.Equal([Key('a'), Key('t')], releasedRest.UnreferencedBlobKeys.Order());
         Assert.Null(await store.FindAsync(sameBytes.Id, CancellationToken.None));
     }
+
+    [ContractFact]
+    public async Task MediaOnTwoMessagesStaysUntilBothReleaseItWhateverTheOrderOrRepeats()
+    {
+        var store = CreateStore();
+        var media = await store.AddAsync(new NewMedia(7, 1, Key('a'), "image/png", 10, "a.png", 1, 1, null), CancellationToken.None);
+
+        await store.ApplyReferencesAsync([Attach(media, 1), Attach(media, 2)], CancellationToken.None);
+        var attached = await store.FindAsync(media.Id, CancellationToken.None);
+        // The first message goes; then its attach arrives again (a redelivery), and its release again.
+        var firstGone = await store.ApplyReferencesAsync([Release(media, 1), Attach(media, 1), Release(media, 1), Attach(media, 2)], CancellationToken.None);
+        var afterFirst = await store.FindAsync(media.Id, CancellationToken.None);
+        var secondGone = await store.ApplyReferencesAsync([Release(media, 2)], CancellationToken.None);
+        var lateAttach = await store.ApplyReferencesAsync([Attach(media, 2), Attach(media, 3)], CancellationToken.None);
+
+        Assert.True(attached!.Attached);
+        Assert.Equal(0, firstGone.Removed);
+        Assert.NotNull(afterFirst);
+        Assert.Equal(1, secondGone.Removed);
+        Assert.Equal([Key('a')], secondGone.UnreferencedBlobKeys);
+        Assert.Equal(0, lateAttach.Removed);
+        Assert.Null(await store.FindAsync(media.Id, CancellationToken.None));
+    }
+
+    [ContractFact]
+    public async Task AReferenceFromAnotherConversationDoesNotAttach()
+    {
+        var store = CreateStore();
+        var media = await store.AddAsync(new NewMedia(7, 1, Key('a'), "text/plain", 10, "a.txt", null, null, null), CancellationToken.None);
+
+        await store.ApplyReferencesAsync([new MediaReferenceChange(media.Id, 8, 1, true)], CancellationToken.None);
+
+        Assert.False((await store.FindAsync(media.Id, CancellationToken.None))!.Attached);
+    }
+
+    [ContractFact]
+    public async Task OnlyTheUploaderDeletesAnUploadAndOnlyWhileNoMessageHasIt()
+    {
+        var store = CreateStore();
+        var unsent = await store.AddAsync(new NewMedia(7, 1, Key('a'), "text/plain", 10, "a.txt", null, null, null), CancellationToken.None);
+        var sent = await store.AddAsync(new NewMedia(7, 1, Key('b'), "text/plain", 10, "b.txt", null, null, null), CancellationToken.None);
+        await store.ApplyReferencesAsync([Attach(sent, 1)], CancellationToken.None);
+
+        var bySomeoneElse = await store.DeleteUnattachedAsync(unsent.Id, 2, CancellationToken.None);
+        var byUploader = await store.DeleteUnattachedAsync(unsent.Id, 1, CancellationToken.None);
+        var again = await store.DeleteUnattachedAsync(unsent.Id, 1, CancellationToken.None);
+        var attached = await store.DeleteUnattachedAsync(sent.Id, 1, CancellationToken.None);
+
+        Assert.Equal(UploadDeletionStatus.NotFound, bySomeoneElse.Status);
+        Assert.Equal(UploadDeletionStatus.Deleted, byUploader.Status);
+        Assert.Equal([Key('a')], byUploader.Removal.UnreferencedBlobKeys);
+        Assert.Equal(UploadDeletionStatus.NotFound, again.Status);
+        Assert.Equal(UploadDeletionStatus.Attached, attached.Status);
+        Assert.NotNull(await store.FindAsync(sent.Id, CancellationToken.None));
+    }
+
+    [ContractFact]
+    public async Task RemovingUnattachedTakesOnlyOldUploadsNoMessageHas()
+    {
+        var store = CreateStore();
+        var oldUnsent = await store.AddAsync(new NewMedia(7, 1, Key('a'), "text/plain", 10, "a.txt", null, null, null), CancellationToken.None);
+        var oldSent = await store.AddAsync(new NewMedia(7, 1, Key('b'), "text/plain", 10, "b.txt", null, null, null), CancellationToken.None);
+        await store.ApplyReferencesAsync([Attach(oldSent, 1)], CancellationToken.None);
+        Clock.Advance(TimeSpan.FromHours(2));
+        var newUnsent = await store.AddAsync(new NewMedia(7, 1, Key('c'), "text/plain", 10, "c.txt", null, null, null), CancellationToken.None);
+
+        var removal = await store.RemoveUnattachedAsync(Clock.GetUtcNow() - TimeSpan.FromHours(1), 100, CancellationToken.None);
+
+        Assert.Equal(1, removal.Removed);
+        Assert.Equal([Key('a')], removal.UnreferencedBlobKeys);
+        Assert.Null(await store.FindAsync(oldUnsent.Id, CancellationToken.None));
+        Assert.NotNull(await store.FindAsync(oldSent.Id, CancellationToken.None));
+        Assert.NotNull(await store.FindAsync(newUnsent.Id, CancellationToken.None));
+    }
+
+    [ContractFact]
+    public async Task NewIdsAreScatteredBelowTwoToTheFiftyThree()
+    {
+        var store = CreateStore();
+
+        var ids = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add((await store.AddAsync(new NewMedia(7, 1, Key('a'), "text/plain", 1, "a.txt", null, null, null), CancellationToken.None)).Id);
+        }
+
+        Assert.All(ids, id => Assert.InRange(id, 1, (1L << 53) - 1));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        var sorted = ids.Order().ToArray();
+        // Twenty draws from 2^53 land on neighbours with a chance of about 2^-45.
+        Assert.All(sorted.Zip(sorted.Skip(1)), pair => Assert.True(pair.Second - pair.First > 1_000_000));
+    }
+
+    private static MediaReferenceChange Attach(MediaItem media, long seq) => new(media.Id, media.ConversationId, seq, true);
+
+    private static MediaReferenceChange Release(MediaItem media, long seq) => new(media.Id, media.ConversationId, seq, false);
 
     private static string Key(char c) => new(c, 64);
 }
@@ -51,7 +149,7 @@ public abstract class MediaStoreContractTests
 public sealed class SqliteMediaStoreTests : MediaStoreContractTests
 {
     protected override IMediaStore CreateStore() => new SqliteMediaStore(
-        new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-media-").FullName, "media.db")), TimeProvider.System);
+        new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-media-").FullName, "media.db")), Clock);
 }
 
 [RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
@@ -63,7 +161,7 @@ public sealed class MongoMediaStoreTests : MediaStoreContractTests, IDisposable
     protected override IMediaStore CreateStore()
     {
         var database = _client.GetDatabase(_databaseName);
-        return new MongoMediaStore(_client, database, new MongoIdSequences(database), TimeProvider.System);
+        return new MongoMediaStore(_client, database, Clock);
     }
 
     public void Dispose()

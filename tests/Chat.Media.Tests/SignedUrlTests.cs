@@ -31,7 +31,7 @@ public sealed class SignedUrlTests : IDisposable
     public async Task InfoGivesTheOtherMemberTheMetadataAndFreshUrlsSignedForThem()
     {
         var (a, b, conversationId) = await _services.CreatePairAsync();
-        var id = (await _services.UploadCreatedAsync(a, conversationId, TestImages.Gif(30, 60), "g.gif")).GetProperty("id").GetInt64();
+        var id = (await _services.UploadSentAsync(a, conversationId, TestImages.Gif(30, 60), "g.gif")).GetProperty("id").GetInt64();
 
         var info = await _services.Client(b).GetFromJsonAsync<JsonElement>($"/api/media/{id}/info");
         using var download = await _services.Client(null).GetAsync(info.GetProperty("url").GetString());

@@ -8,13 +8,19 @@ using MessagingProgram = MessagingService::Program;
 namespace Chat.Messaging.Tests;
 
 /// <summary>Two Messaging replicas on one SQLite file and one Garnet: pushes cross replicas through the backplane.</summary>
-public sealed class TwoReplicasFixture : MessagingFixture, IDisposable
+public class TwoReplicasFixture : MessagingFixture, IDisposable
 {
     public TwoReplicasFixture()
+        : this(secondRedisOptions: "")
+    {
+    }
+
+    /// <param name="secondRedisOptions">Appended to the second replica's Redis connection string.</param>
+    protected TwoReplicasFixture(string secondRedisOptions)
     {
         Second = new ChatServiceFactory<MessagingProgram>(Router, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = Garnet.ConnectionString,
+            ["ConnectionStrings:redis"] = Garnet.ConnectionString + secondRedisOptions,
             ["Messaging:DataDirectory"] = Messaging.DataDirectory,
         });
         // Both hosts started (each subscribed and announced) before any test connects.

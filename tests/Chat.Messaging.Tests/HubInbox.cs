@@ -21,6 +21,7 @@ public sealed class HubInbox : IAsyncDisposable
         {
             connection.On<JsonElement>(name, payload => _received.Writer.TryWrite((name, payload)));
         }
+        connection.On("Resync", () => _received.Writer.TryWrite(("Resync", default)));
     }
 
     public HubConnection Connection { get; }

@@ -16,6 +16,9 @@ public abstract class MessageStoreContractTests
     /// <summary>A fresh, empty store pair.</summary>
     protected abstract (IConversationStore Conversations, IMessageStore Messages) CreateStores();
 
+    /// <summary>The media outbox of the stores <see cref="CreateStores"/> made last.</summary>
+    protected abstract IMediaOutbox CreateOutbox();
+
     [ContractFact]
     public async Task ConcurrentAppendsGetEveryNumberFromOneUpExactlyOnce()
     {
@@ -85,9 +88,46 @@ public abstract class MessageStoreContractTests
         Assert.Equal(4, deleted.Message!.Version);
         Assert.Equal(ChangeStatus.Unchanged, deletedAgain.Status);
         Assert.Equal(ChangeStatus.NotAllowed, notYours.Status);
-        var updates = await messages.GetUpdatesAsync(direct.Id, m2.Seq, m2.Version, 10, CancellationToken.None);
+        var updates = await messages.GetUpdatesAsync(direct.Id, m2.Seq, m2.Version, new ReadBudget(10, 1_000), CancellationToken.None);
         Assert.Equal([m1.Seq, m2.Seq], updates.Select(u => u.Seq));
     }
+
+    [ContractFact]
+    public async Task ABudgetedReadIsAPrefixInPageOrderThatStopsAtTheFirstMessageThatDoesNotFit()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 1; i <= 4; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1, $"m{i}", new string('x', 10), []), CancellationToken.None);
+        }
+        await messages.EditAsync(direct.Id, 1, 2, new string('y', 10), CancellationToken.None);
+        await messages.EditAsync(direct.Id, 1, 1, new string('z', 10), CancellationToken.None);
+
+        var exact = new ReadBudget(2, 1_000);
+        var bothUpdates = await messages.GetUpdatesAsync(direct.Id, 4, 4, exact, CancellationToken.None);
+        var oneRow = new ReadBudget(1, 1_000);
+        var firstUpdate = await messages.GetUpdatesAsync(direct.Id, 4, 4, oneRow, CancellationToken.None);
+        var shared = new ReadBudget(10, 35);
+        var sharedUpdates = await messages.GetUpdatesAsync(direct.Id, 4, 4, shared, CancellationToken.None);
+        var sharedMessages = await messages.GetMessagesAfterAsync(direct.Id, 0, shared, CancellationToken.None);
+        var tiny = new ReadBudget(10, 5);
+        var overlong = await messages.GetMessagesAfterAsync(direct.Id, 2, tiny, CancellationToken.None);
+
+        Assert.Equal([2L, 1], bothUpdates.Select(m => m.Seq));
+        Assert.False(exact.Exhausted);
+        Assert.Equal([2L], firstUpdate.Select(m => m.Seq));
+        Assert.True(oneRow.Exhausted);
+        Assert.Equal([2L, 1], sharedUpdates.Select(m => m.Seq));
+        Assert.Equal([1L], sharedMessages.Select(m => m.Seq));
+        Assert.True(shared.Exhausted);
+        // The first message of a reply always fits, so one longer than the budget cannot stall a client.
+        Assert.Equal([3L], overlong.Select(m => m.Seq));
+        Assert.True(tiny.Exhausted);
+    }
+
+    [ContractFact]
+    public Task RandomOperationSequencesOnTwoReplicasLeaveTheStoresAsTheModelSays() => StoreModel.RunAsync(CreateStores, Clock);
 
     [ContractFact]
     public async Task ReadMarkersMoveForwardOnlyAndNeverPastTheLastSeq()
@@ -130,6 +170,69 @@ public abstract class MessageStoreContractTests
         Assert.Equal([3, 2, 0], new[] { first.Count, second.Count, third.Count });
         Assert.Equal([6L], (await messages.GetPageAsync(direct.Id, null, null, 10, CancellationToken.None)).Messages.Select(m => m.Seq));
     }
+
+    [ContractFact]
+    public async Task AnAppendWithMediaRecordsItsAttachmentsInTheOutboxAndOneWithoutRecordsNothing()
+    {
+        var (conversations, messages) = CreateStores();
+        var outbox = CreateOutbox();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+
+        await messages.AppendAsync(new NewMessage(direct.Id, 1, "plain", "hi", []), CancellationToken.None);
+        var withMedia = (await messages.AppendAsync(new NewMessage(direct.Id, 1, "media", "", [11, 12]), CancellationToken.None)).Message!;
+        await messages.AppendAsync(new NewMessage(direct.Id, 1, "media", "", [11, 12]), CancellationToken.None);
+
+        Assert.Equal(
+            [new MediaReferenceChange(11, direct.Id, withMedia.Seq, true), new MediaReferenceChange(12, direct.Id, withMedia.Seq, true)],
+            await outbox.PeekAsync(10, CancellationToken.None));
+    }
+
+    [ContractFact]
+    public async Task DeletingAndPruningRecordTheReleaseOfEveryAttachmentAndDeliveredChangesLeave()
+    {
+        var (conversations, messages) = CreateStores();
+        var outbox = CreateOutbox();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        var deleted = (await messages.AppendAsync(new NewMessage(direct.Id, 1, "a", "", [21]), CancellationToken.None)).Message!;
+        var pruned = (await messages.AppendAsync(new NewMessage(direct.Id, 2, "b", "", [22, 23]), CancellationToken.None)).Message!;
+        await outbox.RemoveAsync(await outbox.PeekAsync(10, CancellationToken.None), CancellationToken.None);
+        var notYours = await messages.DeleteAsync(direct.Id, 2, deleted.Seq, CancellationToken.None);
+
+        var delete = await messages.DeleteAsync(direct.Id, 1, deleted.Seq, CancellationToken.None);
+        await messages.DeleteAsync(direct.Id, 1, deleted.Seq, CancellationToken.None);
+        Clock.Advance(TimeSpan.FromDays(10));
+        var prune = await messages.PruneAsync(Clock.GetUtcNow() - TimeSpan.FromDays(5), 10, CancellationToken.None);
+        var pending = await outbox.PeekAsync(10, CancellationToken.None);
+        await outbox.RemoveAsync([pending[0], pending[2]], CancellationToken.None);
+
+        Assert.Equal(ChangeStatus.NotAllowed, notYours.Status);
+        Assert.Equal([21L], delete.ReleasedMedia);
+        Assert.Equal([22L, 23L], prune.MediaIds.Order());
+        Assert.Equal(
+            [new MediaReferenceChange(21, direct.Id, deleted.Seq, false), new MediaReferenceChange(22, direct.Id, pruned.Seq, false),
+                new MediaReferenceChange(23, direct.Id, pruned.Seq, false)],
+            pending.OrderBy(c => c.MediaId));
+        Assert.Equal([pending[1]], await outbox.PeekAsync(10, CancellationToken.None));
+    }
+
+    [ContractFact]
+    public async Task TheOutboxHandsOutChangesInChunksOldestFirst()
+    {
+        var (conversations, messages) = CreateStores();
+        var outbox = CreateOutbox();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 0; i < 5; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1, $"m{i}", "", [100 + i]), CancellationToken.None);
+        }
+
+        var first = await outbox.PeekAsync(3, CancellationToken.None);
+        await outbox.RemoveAsync(first, CancellationToken.None);
+        var rest = await outbox.PeekAsync(3, CancellationToken.None);
+
+        Assert.Equal([100L, 101L, 102L], first.Select(c => c.MediaId));
+        Assert.Equal([103L, 104L], rest.Select(c => c.MediaId));
+    }
 }
 
 public sealed class SqliteMessageStoreTests : MessageStoreContractTests
@@ -140,6 +243,66 @@ public sealed class SqliteMessageStoreTests : MessageStoreContractTests
     {
         var database = new MessagingDatabase(_path);
         return (new SqliteConversationStore(database, Clock), new SqliteMessageStore(database, Clock));
+    }
+
+    protected override IMediaOutbox CreateOutbox() => new SqliteMediaOutbox(new MessagingDatabase(_path));
+
+    [Fact]
+    public async Task ADeleteAndItsOutboxRowsCommitTogetherOrNotAtAll()
+    {
+        var (conversations, messages) = CreateStores();
+        var outbox = CreateOutbox();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        var message = (await messages.AppendAsync(new NewMessage(direct.Id, 1, "a", "", [31]), CancellationToken.None)).Message!;
+        await outbox.RemoveAsync(await outbox.PeekAsync(10, CancellationToken.None), CancellationToken.None);
+
+        // A failure inside the transaction after the message was changed (the outbox write refused) must undo the delete ...
+        await ExecuteAsync("CREATE TRIGGER refuse_outbox BEFORE INSERT ON media_outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END");
+        await Assert.ThrowsAnyAsync<Exception>(() => messages.DeleteAsync(direct.Id, 1, message.Seq, CancellationToken.None));
+        var afterOutboxFailure = (await messages.GetPageAsync(direct.Id, null, null, 10, CancellationToken.None)).Messages.Single();
+        // ... and a delete that fails leaves no outbox row.
+        await ExecuteAsync("DROP TRIGGER refuse_outbox; CREATE TRIGGER refuse_delete BEFORE UPDATE OF deleted_at ON messages BEGIN SELECT RAISE(ABORT, 'delete refused'); END");
+        await Assert.ThrowsAnyAsync<Exception>(() => messages.DeleteAsync(direct.Id, 1, message.Seq, CancellationToken.None));
+        var pendingAfterDeleteFailure = await outbox.PeekAsync(10, CancellationToken.None);
+        await ExecuteAsync("DROP TRIGGER refuse_delete");
+        await messages.DeleteAsync(direct.Id, 1, message.Seq, CancellationToken.None);
+
+        Assert.Null(afterOutboxFailure.DeletedAt);
+        Assert.Equal([31L], afterOutboxFailure.Media);
+        Assert.Empty(pendingAfterDeleteFailure);
+        Assert.Equal([new MediaReferenceChange(31, direct.Id, message.Seq, false)], await outbox.PeekAsync(10, CancellationToken.None));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await new MessagingDatabase(_path).Database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task ABudgetedReadLoadsNoRowPastTheFirstThatDoesNotFit()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 1; i <= 5; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1, $"m{i}", new string('x', 100), []), CancellationToken.None);
+        }
+        // A row that cannot be loaded: reading it would throw, so the read must stop before it.
+        await using (var connection = await new MessagingDatabase(_path).Database.OpenAsync())
+        await using (var corrupt = connection.CreateCommand())
+        {
+            corrupt.CommandText = "UPDATE messages SET media = 'unreadable' WHERE seq = 5";
+            await corrupt.ExecuteNonQueryAsync();
+        }
+        var budget = new ReadBudget(500, 350);
+
+        var page = await messages.GetMessagesAfterAsync(direct.Id, 0, budget, CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3], page.Select(m => m.Seq));
+        Assert.True(budget.Exhausted);
     }
 
     [Fact]
@@ -168,6 +331,12 @@ public sealed class MongoMessageStoreTests : MessageStoreContractTests, IDisposa
         var mongo = _client.GetDatabase(_databaseName);
         var database = new MongoMessagingDatabase(_client, mongo, new MongoIdSequences(mongo));
         return (new MongoConversationStore(database, Clock), new MongoMessageStore(database, Clock));
+    }
+
+    protected override IMediaOutbox CreateOutbox()
+    {
+        var mongo = _client.GetDatabase(_databaseName);
+        return new MongoMediaOutbox(new MongoMessagingDatabase(_client, mongo, new MongoIdSequences(mongo)));
     }
 
     public void Dispose()

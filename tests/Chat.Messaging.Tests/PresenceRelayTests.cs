@@ -112,10 +112,45 @@ public sealed class PresenceRelayTests(PresenceFixture fixture) : IClassFixture<
         Assert.Equal("online", Assert.Single(seenBySelf).GetProperty("status").GetString());
     }
 
-    private static async Task<string> EventuallyAsync(Func<Task<string>> read, string expected)
+    [Fact]
+    public async Task ABlockedUserSeesTheBlockerOfflineAndGetsNoMorePresenceOfThem()
+    {
+        var (alice, mallory, _) = await fixture.CreatePairAsync();
+        var (carol, _, _) = await CreatePairWithAsync(mallory);
+        await using var malloryHub = await fixture.ConnectAsync(mallory);
+        await using var aliceHub = await fixture.ConnectAsync(alice);
+        await malloryHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == alice.Id && p.GetProperty("status").GetString() == "online");
+        // Presence now holds Mallory's contacts (Alice among them) in its cache.
+        Assert.Equal("online", await EventuallyAsync(() => fixture.StatusAsync(mallory, alice.Id), "online"));
+
+        using var identity = fixture.Identity.CreateClient();
+        identity.DefaultRequestHeaders.Authorization = alice.Authorization;
+        (await identity.PutAsync($"/api/identity/users/me/blocks/{mallory.Id}", null)).EnsureSuccessStatusCode();
+        var hidden = await malloryHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == alice.Id);
+        await aliceHub.Connection.InvokeAsync("SetPresence", "away");
+        // Carol's change is published after Alice's, so once Mallory has it, Alice's was relayed (or withheld) before.
+        await using var carolHub = await fixture.ConnectAsync(carol);
+        var seen = await malloryHub.ReadUntilAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == carol.Id);
+
+        Assert.Equal("offline", hidden.GetProperty("status").GetString());
+        Assert.DoesNotContain(seen, e => e.Name == "PresenceChanged" && e.Payload.GetProperty("userId").GetInt64() == alice.Id);
+        Assert.Equal(0, await EventuallyAsync(async () => (await fixture.PresenceOfAsync(mallory, alice.Id)).Length, 0));
+        Assert.Empty(await fixture.PresenceOfAsync(alice, mallory.Id));
+    }
+
+    private async Task<(TestUser Other, TestUser User, long ConversationId)> CreatePairWithAsync(TestUser user)
+    {
+        var other = await fixture.Identity.CreateUserAsync();
+        using var client = fixture.ClientFor(other);
+        using var response = await client.PostAsJsonAsync("/api/conversations/direct", new { userId = user.Id });
+        response.EnsureSuccessStatusCode();
+        return (other, user, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, T expected)
     {
         var value = await read();
-        for (var attempt = 0; attempt < 50 && value != expected; attempt++)
+        for (var attempt = 0; attempt < 50 && !EqualityComparer<T>.Default.Equals(value, expected); attempt++)
         {
             await Task.Delay(100);
             value = await read();

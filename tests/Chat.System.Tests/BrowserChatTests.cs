@@ -5,7 +5,7 @@ namespace Chat.System.Tests;
 
 /// <summary>Signing up and in, and two people in two browser windows (Debian's Chromium driven by Playwright), on the real web client.</summary>
 [Collection(SystemCollection.Name)]
-public sealed class BrowserChatTests(ChatApp app) : BrowserTest(app), IClassFixture<ChatApp>
+public sealed class BrowserChatTests(ChatApp app) : BrowserTest(app)
 {
     [Fact]
     public async Task ASignedUpUserStaysSignedInAcrossAReloadAndAWrongPasswordIsRefusedWithAClearError()

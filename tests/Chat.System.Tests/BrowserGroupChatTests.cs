@@ -7,7 +7,7 @@ namespace Chat.System.Tests;
 
 /// <summary>Three people in a group, in three browser windows; attachments from the composer.</summary>
 [Collection(SystemCollection.Name)]
-public sealed class BrowserGroupChatTests(ChatApp app) : BrowserTest(app), IClassFixture<ChatApp>
+public sealed class BrowserGroupChatTests(ChatApp app) : BrowserTest(app)
 {
     [Fact]
     public async Task ThreePeopleInAGroupSeeEachOthersMessagesAndTheOneTheOwnerRemovesLosesTheGroup()

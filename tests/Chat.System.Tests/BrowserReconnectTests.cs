@@ -6,7 +6,7 @@ namespace Chat.System.Tests;
 
 /// <summary>The web client across a crash and restart of Messaging; its own AppHost, since the test kills a service.</summary>
 [Collection(SystemCollection.Name)]
-public sealed class BrowserReconnectTests(ChatApp app) : BrowserTest(app), IClassFixture<ChatApp>
+public sealed class BrowserReconnectTests(ChatApp app) : BrowserTest(app)
 {
     private const int SentWhileAway = 5;
 

@@ -27,11 +27,17 @@ public class ChatApp : IAsyncLifetime
 
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>
+    /// Tests write hundreds of messages at machine speed as one person; a larger burst lets them, while the rate a
+    /// bucket refills at stays the product's own.
+    /// </summary>
+    private static readonly string[] MachineSpeedLimits = ["--Messaging:RateLimits:Send:Burst=1000", "--Messaging:RateLimits:Edit:Burst=1000"];
+
     public virtual async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
-            [$"--Chat:DataDirectory={_dataDirectory}", $"--Gateway:Port={FreeLoopbackPort()}", .. ExtraArguments],
+            [$"--Chat:DataDirectory={_dataDirectory}", $"--Gateway:Port={FreeLoopbackPort()}", .. MachineSpeedLimits, .. ExtraArguments],
             (app, _) => app.DisableDashboard = true,
             timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -107,6 +113,23 @@ public class ChatApp : IAsyncLifetime
             timeout.Token);
     }
 
+    /// <summary>
+    /// Restarts one resource (a name, or a replica's id) through the orchestrator, as an operator would, and waits until
+    /// it runs and reports healthy again.
+    /// </summary>
+    public async Task RestartAsync(string resourceId)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var restarted = await _app!.ResourceCommands.ExecuteCommandAsync(resourceId, KnownResourceCommands.RestartCommand, timeout.Token);
+        Assert.True(restarted.Success, $"The orchestrator did not restart {resourceId}: {restarted.Message}");
+        var model = _app.Services.GetRequiredService<DistributedApplicationModel>();
+        var name = model.Resources.Select(r => r.Name).FirstOrDefault(n => resourceId == n || resourceId.StartsWith(n + "-", StringComparison.Ordinal)) ?? resourceId;
+        await _app.ResourceNotifications.WaitForResourceAsync(name,
+            e => (e.ResourceId == resourceId || name == resourceId) && e.Snapshot.State?.Text == KnownResourceStates.Running
+                && e.Snapshot.HealthStatus is null or Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+            timeout.Token);
+    }
+
     public HttpClient CreateClient(string? accessToken = null)
     {
         var client = new HttpClient { BaseAddress = Gateway };
@@ -157,8 +180,12 @@ public class ChatApp : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// Whole-system tests run one at a time. Those that leave the system as they found it share one <see cref="ChatApp"/>;
+/// a test that crashes or restarts parts starts a system of its own (a class fixture of a subclass).
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SystemCollection
+public sealed class SystemCollection : ICollectionFixture<ChatApp>
 {
     public const string Name = "Whole system";
 }

@@ -55,29 +55,3 @@ public sealed class PresenceCrashTests(ShortPresenceTimeoutChatApp app) : IClass
         return false;
     }
 }
-
-/// <summary>Its own system: the crash test above may leave no Messaging replica running.</summary>
-[Collection(SystemCollection.Name)]
-public sealed class TwoTabsPresenceTests(ShortPresenceTimeoutChatApp app) : IClassFixture<ShortPresenceTimeoutChatApp>
-{
-    [Fact]
-    public async Task TwoTabsOfOneUserKeepHerOnlineUntilTheLastCloses()
-    {
-        var erin = await app.SignUpAsync("erin_" + Guid.NewGuid().ToString("N")[..6]);
-        var frank = await app.SignUpAsync("frank_" + Guid.NewGuid().ToString("N")[..6]);
-        using var frankClient = app.CreateClient(frank.Token);
-        (await frankClient.PostAsJsonAsync("/api/conversations/direct", new { userId = erin.Id })).EnsureSuccessStatusCode();
-        var firstTab = app.CreateHubConnection(erin.Token);
-        await using var secondTab = app.CreateHubConnection(erin.Token);
-        await firstTab.StartAsync();
-        await secondTab.StartAsync();
-        Assert.True(await PresenceCrashTests.StatusBecomesAsync(frankClient, erin.Id, "online", TimeSpan.FromSeconds(10)));
-
-        await firstTab.DisposeAsync();
-        var afterOneTab = await PresenceCrashTests.StatusAsync(frankClient, erin.Id);
-        await secondTab.StopAsync();
-
-        Assert.Equal("online", afterOneTab);
-        Assert.True(await PresenceCrashTests.StatusBecomesAsync(frankClient, erin.Id, "offline", TimeSpan.FromSeconds(10)));
-    }
-}

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chat.System.Tests;
 
 [Collection(SystemCollection.Name)]
-public sealed class WholeSystemTests(ChatApp app) : IClassFixture<ChatApp>
+public sealed class WholeSystemTests(ChatApp app)
 {
     [Fact]
     public async Task TwoUsersChatThroughTheGatewayAndTheSecondReceivesSeqOne()

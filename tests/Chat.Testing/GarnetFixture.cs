@@ -8,13 +8,12 @@ namespace Chat.Testing;
 /// <summary>A real Redis-protocol server (Garnet, in process) on a free loopback port, run as the AppHost runs it: password required.</summary>
 public sealed class GarnetFixture : IRedisFixture
 {
-    private readonly GarnetServer _server;
+    private GarnetServer? _server;
 
     public GarnetFixture()
     {
         Port = FreePort();
-        _server = new GarnetServer(EmbeddedRedisArguments.For(Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Password));
-        _server.Start();
+        Start();
     }
 
     public int Port { get; }
@@ -33,5 +32,19 @@ public sealed class GarnetFixture : IRedisFixture
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public void Dispose() => _server.Dispose();
+    /// <summary>Stops the server: every client connection drops, and what it held is gone.</summary>
+    public void Stop()
+    {
+        _server?.Dispose();
+        _server = null;
+    }
+
+    /// <summary>Starts an empty server on the same port, as a restarted Redis would come back.</summary>
+    public void Start()
+    {
+        _server ??= new GarnetServer(EmbeddedRedisArguments.For(Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Password));
+        _server.Start();
+    }
+
+    public void Dispose() => Stop();
 }

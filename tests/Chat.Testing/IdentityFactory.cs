@@ -60,6 +60,8 @@ public sealed class IdentityFactory(ServiceRouter router, IDictionary<string, st
         {
             ["Identity:RateLimits:PermitsPerIp"] = "1000000",
             ["Identity:RateLimits:PermitsPerUsername"] = "1000000",
+            ["Identity:RateLimits:LoginFailuresPerAddress"] = "1000000",
+            ["Identity:RateLimits:LoginFailuresPerUsername"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

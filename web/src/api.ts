@@ -501,6 +501,10 @@ export const api = {
   async mediaInfo(id: Id): Promise<MediaInfo> {
     return normMedia(await request<unknown>('GET', `/api/media/${encodeURIComponent(id)}/info`));
   },
+  /** Deletes an upload no message carries yet (only its uploader may; a sent one answers 409 `media-attached`). */
+  async deleteMedia(id: Id): Promise<void> {
+    await request<unknown>('DELETE', `/api/media/${encodeURIComponent(id)}`);
+  },
   /** Multipart upload with progress (XMLHttpRequest: fetch has no upload progress). */
   upload(conversationId: Id, file: File, onProgress: (fraction: number) => void): { promise: Promise<MediaInfo>; abort: () => void } {
     const xhr = new XMLHttpRequest();

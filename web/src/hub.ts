@@ -28,6 +28,8 @@ export class ChatHub implements Transport {
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
   private presence: 'online' | 'away' = 'online';
+  private resyncing: Promise<void> | null = null;
+  private resyncAgain = false;
 
   onStatus(fn: (s: ConnectionStatus) => void): void {
     this.statusListener = fn;
@@ -77,6 +79,10 @@ export class ChatHub implements Transport {
     on('ReadMarkerChanged', (r) => store.push({ kind: 'read', payload: normEvent(r) }));
     on('PresenceChanged', (p) => store.setPresence(normEvent(p)));
     on('TypingChanged', (t) => store.setTyping(normEvent(t)));
+    // The server lost pushes meant for this connection (its backplane was interrupted): catch up from the store.
+    conn.on('Resync', () => {
+      if (conn === this.conn) this.resync();
+    });
 
     conn.onreconnecting(() => {
       if (conn === this.conn) this.setStatus('reconnecting');
@@ -129,6 +135,22 @@ export class ChatHub implements Transport {
     if (status === this.presence && !force) return;
     this.presence = status;
     if (this.connected()) this.conn!.invoke('SetPresence', status).catch(() => undefined);
+  }
+
+  /** One catch-up at a time; a Resync that arrives during one runs another after it. */
+  private resync(): void {
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return;
+    }
+    this.resyncing = (async () => {
+      do {
+        this.resyncAgain = false;
+        await store.catchUp();
+      } while (this.resyncAgain && this.connected());
+    })().finally(() => {
+      this.resyncing = null;
+    });
   }
 
   private async afterConnect(): Promise<void> {

@@ -24,6 +24,19 @@ export function rememberMedia(info: MediaInfo): void {
   cache.set(info.id, { at: Date.now(), info: Promise.resolve(info) });
 }
 
+/**
+ * The composer's × on an upload that was never sent: forget it here and ask Media to delete it, so it is not kept
+ * until the server sweeps it. Fire and forget: a failure only leaves it to the sweep.
+ */
+export function discardUpload(id: Id, remove: (id: Id) => Promise<unknown> = (media) => api.deleteMedia(media)): void {
+  cache.delete(id);
+  void remove(id).catch(() => undefined);
+}
+
+export function isRemembered(id: Id): boolean {
+  return cache.has(id);
+}
+
 export const isImage = (info: Pick<MediaInfo, 'contentType'>): boolean => /^image\//i.test(info.contentType);
 
 function fresh(id: Id): boolean {

@@ -829,10 +829,6 @@ export class Store {
   async sync(gen = this.generation): Promise<boolean> {
     if (!this.transport || !this.transport.connected()) return false;
     let prevCursorKey = '';
-    // The version cursor moves only here, once a Sync has answered everything: a live push carries a higher version
-    // but says nothing of an earlier edit whose push was lost, which the next Sync must still return.
-    let views: { cs: ConvState; version: number }[] = [];
-    let complete = false;
     for (let round = 0; round < 100; round++) {
       const cursors = this.cursors();
       const cursorKey = JSON.stringify(cursors);
@@ -841,7 +837,7 @@ export class Store {
       const res = await this.transport.invoke<SyncResult | null>('Sync', cursors);
       if (gen !== this.generation) return true;
       if (!res || typeof res !== 'object') return false;
-      views = [];
+      const views: { cs: ConvState; version: number }[] = [];
       for (const c of res.conversations ?? []) {
         const cs = this.upsertConversation(c, false);
         if (cs) views.push({ cs, version: num((c as { version?: unknown }).version, 0) });
@@ -860,16 +856,22 @@ export class Store {
         const cs = this.convs.get(key);
         if (cs && cs.loaded) this.advanceTo(cs, top);
       }
-      for (const u of res.updates ?? []) this.applyUpdate(u);
-      if (!res.hasMore) {
-        complete = true;
-        break;
+      const lastUpdate = new Map<string, number>();
+      for (const u of res.updates ?? []) {
+        this.applyUpdate(u);
+        const m = normMessage(u);
+        if (m.version !== undefined) lastUpdate.set(m.conversationId, Math.max(lastUpdate.get(m.conversationId) ?? 0, m.version));
       }
-    }
-    if (complete) {
+      // The version cursor moves only with what a Sync returned, never with a live push (which says nothing of an
+      // earlier edit whose push was lost). The server sends a conversation's updates in version order before its new
+      // messages: a complete reply, or new messages of that conversation, mean its updates up to the conversation's
+      // version are all here (the messages after the seq cursor come in their current state); a reply cut among its
+      // updates covers them only up to the last one returned.
       for (const { cs, version } of views) {
-        if (version > cs.version) cs.version = version;
+        const through = !res.hasMore || tops.has(cs.key) ? version : (lastUpdate.get(cs.key) ?? cs.version);
+        if (through > cs.version) cs.version = through;
       }
+      if (!res.hasMore) break;
     }
     return true;
   }

@@ -5,7 +5,7 @@ import { byId, clear, debounce, formatFullTime, formatTime, h } from './dom';
 import { dayKey, dayLabel, lastSeenText, linkify, systemText } from './format';
 import type { ConnectionStatus } from './hub';
 import { icon } from './icons';
-import { isImage, MAX_UPLOAD_BYTES, mediaElement, rememberMedia } from './media';
+import { discardUpload, isImage, MAX_UPLOAD_BYTES, mediaElement, rememberMedia } from './media';
 import { keyOf, MAX_MESSAGE_LENGTH, store, type ConvState, type PendingMessage } from './store';
 
 const COLLAPSE_CHARS = 1200;
@@ -720,7 +720,11 @@ let attachSeq = 0;
 
 function renderAttachment(a: Attachment): void {
   const remove = h('button', { type: 'button', class: 'remove-attachment', 'aria-label': `Remove ${a.file.name}` }, '×');
-  remove.addEventListener('click', () => removeAttachment(a));
+  remove.addEventListener('click', () => {
+    removeAttachment(a);
+    // Nobody will send it now: delete it rather than leave it for the server's sweep.
+    if (a.media) discardUpload(a.media.id);
+  });
   a.node.dataset.state = a.state;
   a.node.replaceChildren(
     a.preview ? h('img', { class: 'attachment-thumb', src: a.preview, alt: '' }) : h('span', { class: 'attachment-icon', 'aria-hidden': 'true' }, icon('file', 22)),

@@ -22,6 +22,9 @@ export class FakeServer {
   version = 0;
   connected = true;
   calls: { method: string; args: unknown[] }[] = [];
+  /** Every Sync reply, as sent. */
+  syncReplies: { messages: RawMsg[]; updates: RawMsg[]; hasMore: boolean }[] = [];
+  /** Messages (new and updated together) one Sync reply holds at most, as the server's budget. */
   syncPage = 3;
   failSend = false;
   /** Hold SendMessage replies until released. */
@@ -45,6 +48,14 @@ export class FakeServer {
     const m = this.messages[seq - 1];
     m.text = text;
     m.editedAt = new Date().toISOString();
+    m.version = ++this.version;
+    return { ...m };
+  }
+
+  delete(seq: number): RawMsg {
+    const m = this.messages[seq - 1];
+    m.text = '';
+    m.deletedAt = new Date().toISOString();
     m.version = ++this.version;
     return { ...m };
   }
@@ -110,12 +121,22 @@ export class FakeServer {
             return { seq: m.seq, createdAt: m.createdAt } as T;
           }
           case 'Sync': {
+            // As the server: updates (by version) before new messages (by seq), one budget for both, cut as read.
             const [cursors] = args as [{ conversationId: number; afterSeq: number; afterVersion: number }[]];
             const cur = cursors.find((c) => c.conversationId === this.convId)!;
-            const fresh = this.messages.filter((m) => m.seq > cur.afterSeq);
-            const page = fresh.slice(0, this.syncPage);
-            const updates = this.messages.filter((m) => m.seq <= cur.afterSeq && m.version > cur.afterVersion);
-            return { conversations: [this.view()], messages: page.map((m) => ({ ...m })), updates: updates.map((m) => ({ ...m })), hasMore: fresh.length > page.length } as T;
+            const changed = cur.afterSeq === 0 ? [] : this.messages
+              .filter((m) => m.seq <= cur.afterSeq && m.version > cur.afterVersion && (m.editedAt || m.deletedAt))
+              .sort((a, b) => a.version - b.version);
+            const updates = changed.slice(0, this.syncPage);
+            const fresh = updates.length < changed.length ? [] : this.messages.filter((m) => m.seq > cur.afterSeq);
+            const page = fresh.slice(0, this.syncPage - updates.length);
+            const reply = {
+              messages: page.map((m) => ({ ...m })),
+              updates: updates.map((m) => ({ ...m })),
+              hasMore: updates.length < changed.length || page.length < fresh.length,
+            };
+            this.syncReplies.push(reply);
+            return { conversations: [this.view()], ...reply } as T;
           }
           default:
             return null as T;

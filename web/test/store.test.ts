@@ -152,6 +152,46 @@ describe('gap repair and sync', () => {
     expect(cs.version).toBe(4);
   });
 
+  it('applies 600 deletes that take several Sync rounds, and the next Sync downloads none of them again', async () => {
+    const server = new FakeServer();
+    server.syncPage = 500;
+    for (let i = 1; i <= 600; i++) server.add(2, `m${i}`);
+    const store = await openLoaded(server);
+    const cs = store.get('7')!;
+    while (cs.hasOlder) await store.loadOlder(cs);
+    expect(cs.messages.size).toBe(600);
+    for (let i = 1; i <= 600; i++) server.delete(i);
+
+    await store.catchUp();
+    await settle();
+
+    expect([...cs.messages.values()].filter((m) => !m.deletedAt).map((m) => m.seq)).toEqual([]);
+    expect(server.syncReplies.map((r) => r.updates.length)).toEqual([500, 100]);
+    expect(cs.version).toBe(server.version);
+    server.syncReplies = [];
+    await store.catchUp();
+    expect(server.syncReplies.map((r) => r.updates.length + r.messages.length)).toEqual([0]);
+  });
+
+  it('keeps every update when a Sync reply is cut among them, with new messages waiting behind', async () => {
+    const server = new FakeServer();
+    server.syncPage = 4;
+    for (let i = 1; i <= 6; i++) server.add(2, `m${i}`);
+    const store = await openLoaded(server);
+    const cs = store.get('7')!;
+    for (let i = 1; i <= 6; i++) server.edit(i, `m${i} (edited)`);
+    for (let i = 7; i <= 9; i++) server.add(2, `m${i}`);
+    server.edit(8, 'm8 (edited)');
+
+    await store.catchUp();
+    await settle();
+
+    expect(textsOf(store, '7')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => (i === 7 || i === 9 ? `m${i}` : `m${i} (edited)`)));
+    // 6 updates then 3 new messages, 4 per reply, each once.
+    expect(server.syncReplies.map((r) => [r.updates.length, r.messages.length])).toEqual([[4, 0], [2, 2], [0, 1]]);
+    expect(cs.version).toBe(server.version);
+  });
+
   it('repairs an edit whose push was lost even after a newer message arrived live', async () => {
     const server = new FakeServer();
     server.add(2, 'first');

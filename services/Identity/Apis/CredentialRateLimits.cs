@@ -1,3 +1,4 @@
+using Chat.Identity.Users;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -5,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Chat.Identity.Apis;
 
 /// <summary>
-/// Sign-up and login attempts are limited per client address (rate-limiting middleware, a policy each) and per
-/// username (an endpoint filter: the username is in the body, which the middleware cannot read).
+/// Sign-up and login attempts are limited per client address (rate-limiting middleware, a policy each); sign-ups and
+/// password changes per username, and failed logins per (username, address) and per username (endpoint filters: the
+/// username is in the body, which the middleware cannot read).
 /// </summary>
 public static class CredentialRateLimits
 {
@@ -28,13 +30,59 @@ public static class CredentialRateLimits
             foreach (var policy in new[] { SignUp, Login })
             {
                 rateLimiter.AddPolicy(policy, http => RateLimitPartition.GetFixedWindowLimiter(
-                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    ClientAddress.KeyOf(http),
                     _ => Window(limits.Value.PermitsPerIp, limits.Value.Window)));
             }
         });
         services.AddSingleton<UsernameRateLimiter>();
+        services.AddSingleton<LoginThrottle>();
         return services;
     }
+
+    /// <summary>
+    /// Counts the login's failure (a 401) against the username from this address and from everywhere; a success counts
+    /// nothing. A refused attempt never reaches the password check.
+    /// </summary>
+    public static RouteHandlerBuilder RequireLoginThrottle(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddEndpointFilter(async (context, next) =>
+        {
+            var username = context.Arguments.OfType<IUsernameRequest>().FirstOrDefault()?.Username;
+            if (string.IsNullOrEmpty(username))
+            {
+                return await next(context);
+            }
+            var attempt = context.HttpContext.RequestServices.GetRequiredService<LoginThrottle>()
+                .Begin(username, ClientAddress.KeyOf(context.HttpContext));
+            if (attempt.RetryAfter is { } wait)
+            {
+                return IdentityProblems.RateLimited(context.HttpContext, wait);
+            }
+            try
+            {
+                var result = await next(context);
+                switch (StatusCodeOf(result))
+                {
+                    case StatusCodes.Status401Unauthorized:
+                        attempt.Failed();
+                        break;
+                    case StatusCodes.Status200OK:
+                        attempt.Succeeded();
+                        break;
+                }
+                return result;
+            }
+            finally
+            {
+                attempt.Abandoned();
+            }
+        });
+
+    private static int? StatusCodeOf(object? result) => result switch
+    {
+        INestedHttpResult nested => StatusCodeOf(nested.Result),
+        IStatusCodeHttpResult status => status.StatusCode,
+        _ => null,
+    };
 
     /// <summary>Limits attempts naming one username (from the request body, or the caller's own name) for this action.</summary>
     public static RouteHandlerBuilder RequireUsernameRateLimit(this RouteHandlerBuilder endpoint, string action) =>
@@ -65,14 +113,14 @@ public static class CredentialRateLimits
         lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : null;
 }
 
-/// <summary>One fixed window per (action, username in any case); idle partitions are dropped by the limiter.</summary>
+/// <summary>One fixed window per (action, username key: any case or compatibility form); idle partitions are dropped by the limiter.</summary>
 public sealed class UsernameRateLimiter(IOptions<IdentityRateLimitOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(key =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => CredentialRateLimits.Window(options.Value.PermitsPerUsername, options.Value.Window)));
 
     public RateLimitLease Acquire(string action, string username) =>
-        _limiter.AttemptAcquire($"{action}:{username.ToUpperInvariant()}");
+        _limiter.AttemptAcquire($"{action}:{AccountRules.UsernameKey(username)}");
 
     public void Dispose() => _limiter.Dispose();
 }

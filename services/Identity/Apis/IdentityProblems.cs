@@ -14,6 +14,19 @@ internal static class IdentityProblems
         title: "Username taken",
         detail: $"The username '{username}' is already taken.");
 
+    public static ProblemHttpResult UserNotFound(long userId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        type: TypePrefix + "user-not-found",
+        title: "User not found",
+        detail: $"There is no user {userId}.");
+
+    /// <summary>Messaging, which enforces blocks, could not be told of the change; nothing was changed, try again.</summary>
+    public static ProblemHttpResult BlocksUnavailable() => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        type: TypePrefix + "blocks-unavailable",
+        title: "Blocking is unavailable",
+        detail: "The change could not be applied everywhere, so it was not made; try again shortly.");
+
     public static ProblemHttpResult BadCredentials() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,
         type: TypePrefix + "bad-credentials",

@@ -17,7 +17,7 @@ public static class TokensApi
         var group = routes.MapGroup(RefreshTokenCookie.Path).WithTags("Tokens").AllowAnonymous();
         group.MapPost("/", CreateTokenAsync)
             .RequireRateLimiting(CredentialRateLimits.Login)
-            .RequireUsernameRateLimit(CredentialRateLimits.Login);
+            .RequireLoginThrottle();
         group.MapPost("/refresh", RefreshTokenAsync);
         group.MapDelete("/", RevokeTokenAsync);
         return group;

@@ -35,7 +35,7 @@ public static class UsersApi
             return IdentityProblems.InvalidAccount(errors);
         }
 
-        var username = request.Username!;
+        var username = AccountRules.NormalizeUsername(request.Username!);
         var displayName = request.DisplayName?.Trim() ?? username;
         var hash = hasher.HashPassword(null!, request.Password!);
         var user = await users.CreateAsync(username, displayName, hash, cancellationToken);
@@ -44,20 +44,39 @@ public static class UsersApi
             : TypedResults.Created($"/api/identity/users/{user.Id}", user);
     }
 
-    public static async Task<Results<Ok<User>, NotFound>> GetMeAsync(HttpContext context, IUserStore users, CancellationToken cancellationToken) =>
-        await users.FindByIdAsync(context.User.GetUserId(), cancellationToken) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound();
+    /// <summary>The caller as everyone sees them, plus their own settings.</summary>
+    public static async Task<Results<Ok<Account>, NotFound>> GetMeAsync(HttpContext context, IUserStore users, CancellationToken cancellationToken) =>
+        await FindAccountAsync(context.User.GetUserId(), users, cancellationToken) is { } account ? TypedResults.Ok(account) : TypedResults.NotFound();
 
-    public static async Task<Results<Ok<User>, ValidationProblem, NotFound>> UpdateMeAsync(
+    /// <summary>Changes the display name, who may add the caller to groups, or both; at least one is given.</summary>
+    public static async Task<Results<Ok<Account>, ValidationProblem, NotFound>> UpdateMeAsync(
         UpdateUserRequest request, HttpContext context, IUserStore users, CancellationToken cancellationToken)
     {
-        if (AccountRules.CheckDisplayName(request.DisplayName) is { } error)
+        if (request.GroupAdds is not null && !GroupAdds.All.Contains(request.GroupAdds))
+        {
+            return IdentityProblems.Invalid(new() { ["groupAdds"] = [$"groupAdds is one of {string.Join(", ", GroupAdds.All)}."] });
+        }
+        if ((request.DisplayName is not null || request.GroupAdds is null) && AccountRules.CheckDisplayName(request.DisplayName) is { } error)
         {
             return IdentityProblems.Invalid(new() { ["displayName"] = [error] });
         }
-        return await users.UpdateDisplayNameAsync(context.User.GetUserId(), request.DisplayName!.Trim(), cancellationToken) is { } user
-            ? TypedResults.Ok(user)
-            : TypedResults.NotFound();
+        var userId = context.User.GetUserId();
+        if (request.DisplayName is not null && await users.UpdateDisplayNameAsync(userId, request.DisplayName.Trim(), cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (request.GroupAdds is not null && !await users.UpdateGroupAddsAsync(userId, request.GroupAdds, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+        return await FindAccountAsync(userId, users, cancellationToken) is { } account ? TypedResults.Ok(account) : TypedResults.NotFound();
     }
+
+    private static async Task<Account?> FindAccountAsync(long userId, IUserStore users, CancellationToken cancellationToken) =>
+        await users.FindByIdAsync(userId, cancellationToken) is { } user
+        && await users.FindGroupAddsAsync(userId, cancellationToken) is { } groupAdds
+            ? new Account(user.Id, user.Username, user.DisplayName, groupAdds)
+            : null;
 
     /// <summary>Changes the password and ends every other session; the caller's own session (its <c>sid</c>) stays.</summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult, NotFound>> ChangePasswordAsync(

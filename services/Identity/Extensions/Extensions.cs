@@ -27,8 +27,18 @@ internal static class Extensions
         builder.Services.AddSingleton<SessionRevocationFeed>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IRevokedSessionFeed>(sp => sp.GetRequiredService<SessionRevocationFeed>()));
 
-        // Behind the gateway the client address arrives in X-Forwarded-For; only loopback proxies are trusted (the defaults).
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded => forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor);
+        // Behind the gateway the client address arrives in X-Forwarded-For, which YARP sets (replacing any the client sent).
+        // Only a loopback peer (the gateway, the defaults KnownProxies/KnownIPNetworks) is believed, and only its last hop.
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            forwarded.ForwardLimit = 1;
+        });
+
+        // Blocks are enforced by Messaging, told over its internal API; group-add settings are read by it likewise.
+        builder.AddInternalApiKey();
+        builder.Services.AddHttpClient(BlockEnforcement.HttpClientName, http => http.BaseAddress = new Uri("http://messaging")).AddInternalApiKey();
+        builder.Services.AddSingleton<BlockEnforcement>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<UserCredentials>, PasswordHasher<UserCredentials>>();
@@ -37,6 +47,7 @@ internal static class Extensions
         {
             builder.Services.AddSingleton<IUserStore, MongoUserStore>();
             builder.Services.AddSingleton<IRefreshTokenStore, MongoRefreshTokenStore>();
+            builder.Services.AddSingleton<IBlockStore, MongoBlockStore>();
         }
         else
         {
@@ -44,6 +55,7 @@ internal static class Extensions
                 new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DataDirectory, "identity.db")));
             builder.Services.AddSingleton<IUserStore, SqliteUserStore>();
             builder.Services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
+            builder.Services.AddSingleton<IBlockStore, SqliteBlockStore>();
         }
         builder.Services.AddSingleton<SigningKeyRing>(sp =>
             SigningKeyRing.LoadOrCreate(

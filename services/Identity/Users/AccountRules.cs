@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Chat.Identity.Users;
@@ -21,10 +22,36 @@ public static partial class AccountRules
     [GeneratedRegex("^[A-Za-z0-9_.-]{3,32}$")]
     private static partial Regex UsernamePattern();
 
+    /// <summary>
+    /// The form a username is stored and shown in: NFKC, so compatibility characters (the Kelvin sign U+212A,
+    /// full-width letters) become the plain letters they look like before the pattern is checked.
+    /// </summary>
+    public static string NormalizeUsername(string username)
+    {
+        try
+        {
+            return username.Normalize(NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            // Ill-formed UTF-16 (a lone surrogate) cannot be normalized; it never matches the pattern either.
+            return username;
+        }
+    }
+
+    /// <summary>
+    /// The comparison form every user store and the login limiter use: NFKC, lower-cased invariantly (the case fold
+    /// of every letter a username may hold), NFKC again. "Kim", "kim" and "\u212Aim" share one key.
+    /// </summary>
+    public static string UsernameKey(string username) => NormalizeUsername(NormalizeUsername(username).ToLowerInvariant());
+
+    /// <summary>Whether the text could name an account at all (after normalization); anything else is never looked up.</summary>
+    public static bool IsPossibleUsername(string? username) => username is not null && UsernamePattern().IsMatch(NormalizeUsername(username));
+
     public static Dictionary<string, string[]> Validate(string? username, string? password, string? displayName)
     {
         var errors = new Dictionary<string, string[]>();
-        if (username is null || !UsernamePattern().IsMatch(username))
+        if (!IsPossibleUsername(username))
         {
             errors["username"] = ["A username is 3 to 32 letters, digits, '_', '.' or '-'."];
         }

@@ -33,11 +33,12 @@ public sealed class MongoUserStore : IUserStore
 
     public async Task<User?> CreateAsync(string username, string displayName, string passwordHash, CancellationToken cancellationToken)
     {
+        username = AccountRules.NormalizeUsername(username);
         var user = new UserDocument
         {
             Id = await _ids.NextAsync(CollectionName, cancellationToken),
             Username = username,
-            UsernameKey = Key(username),
+            UsernameKey = AccountRules.UsernameKey(username),
             DisplayName = displayName,
             DisplayNameKey = Key(displayName),
             PasswordHash = passwordHash,
@@ -59,7 +60,7 @@ public sealed class MongoUserStore : IUserStore
 
     public async Task<UserCredentials?> FindCredentialsAsync(string username, CancellationToken cancellationToken)
     {
-        var key = Key(username);
+        var key = AccountRules.UsernameKey(username);
         return (await _users.Find(u => u.UsernameKey == key).FirstOrDefaultAsync(cancellationToken))?.ToCredentials();
     }
 
@@ -69,11 +70,12 @@ public sealed class MongoUserStore : IUserStore
     public async Task<IReadOnlyList<User>> SearchAsync(string prefix, long afterId, int limit, CancellationToken cancellationToken)
     {
         // Regex.Escape makes every character of the user's prefix literal; the ^ anchor lets the server use the index.
+        var usernamePattern = new BsonRegularExpression("^" + Regex.Escape(AccountRules.UsernameKey(prefix)));
         var pattern = new BsonRegularExpression("^" + Regex.Escape(Key(prefix)));
         var filter = Builders<UserDocument>.Filter;
         var found = await _users
             .Find(filter.And(
-                filter.Or(filter.Regex(u => u.UsernameKey, pattern), filter.Regex(u => u.DisplayNameKey, pattern)),
+                filter.Or(filter.Regex(u => u.UsernameKey, usernamePattern), filter.Regex(u => u.DisplayNameKey, pattern)),
                 filter.Gt(u => u.Id, afterId)))
             .SortBy(u => u.Id)
             .Limit(limit)
@@ -91,6 +93,18 @@ public sealed class MongoUserStore : IUserStore
         return updated?.ToUser();
     }
 
+    public async Task<string?> FindGroupAddsAsync(long id, CancellationToken cancellationToken) =>
+        (await _users.Find(u => u.Id == id).FirstOrDefaultAsync(cancellationToken))?.GroupAdds;
+
+    public async Task<bool> UpdateGroupAddsAsync(long id, string groupAdds, CancellationToken cancellationToken)
+    {
+        var result = await _users.UpdateOneAsync(
+            Builders<UserDocument>.Filter.Eq(u => u.Id, id),
+            Builders<UserDocument>.Update.Set(u => u.GroupAdds, groupAdds),
+            cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
     public async Task<bool> UpdatePasswordHashAsync(long id, string passwordHash, CancellationToken cancellationToken)
     {
         var result = await _users.UpdateOneAsync(
@@ -100,7 +114,7 @@ public sealed class MongoUserStore : IUserStore
         return result.MatchedCount == 1;
     }
 
-    /// <summary>The comparison form: SQLite's NOCASE folds ASCII only; lower-casing invariantly also folds the rest.</summary>
+    /// <summary>The display name's comparison form for prefix search; usernames use <see cref="AccountRules.UsernameKey"/>.</summary>
     private static string Key(string value) => value.ToLowerInvariant();
 
     public sealed class UserDocument
@@ -122,6 +136,10 @@ public sealed class MongoUserStore : IUserStore
 
         [BsonElement("passwordHash")]
         public string PasswordHash { get; set; } = "";
+
+        /// <summary>Absent on documents written before the setting existed, which then read as the default.</summary>
+        [BsonElement("groupAdds")]
+        public string GroupAdds { get; set; } = Chat.Identity.Users.GroupAdds.Everyone;
 
         [BsonElement("createdAt")]
         public long CreatedAt { get; set; }

@@ -5,7 +5,7 @@ namespace Chat.Identity.Users;
 
 public sealed class SqliteUserStore : IUserStore
 {
-    private const string Schema = """
+    private const string InitialSchema = """
         CREATE TABLE IF NOT EXISTS users (
             id            INTEGER PRIMARY KEY AUTOINCREMENT,
             username      TEXT NOT NULL COLLATE NOCASE UNIQUE,
@@ -13,7 +13,16 @@ public sealed class SqliteUserStore : IUserStore
             password_hash TEXT NOT NULL,
             created_at    INTEGER NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS users_display_name ON users (display_name COLLATE NOCASE);
+        CREATE INDEX IF NOT EXISTS users_display_name ON users (display_name COLLATE NOCASE)
+        """;
+
+    // One comparison form with MongoDB (AccountRules.UsernameKey): NOCASE folds ASCII only. Usernames stored so far are
+    // ASCII (the pattern), so lower() computes their key exactly. Plus who may add the user to groups.
+    private const string UsernameKeysAndGroupAdds = """
+        ALTER TABLE users ADD COLUMN username_key TEXT;
+        UPDATE users SET username_key = lower(username);
+        CREATE UNIQUE INDEX users_username_key ON users (username_key);
+        ALTER TABLE users ADD COLUMN group_adds TEXT NOT NULL DEFAULT 'everyone'
         """;
 
     private const int SqliteConstraintUnique = 2067;
@@ -25,18 +34,20 @@ public sealed class SqliteUserStore : IUserStore
     {
         _database = database;
         _time = time;
-        _database.EnsureSchema(Schema);
+        _database.Migrate(InitialSchema, UsernameKeysAndGroupAdds);
     }
 
     public async Task<User?> CreateAsync(string username, string displayName, string passwordHash, CancellationToken cancellationToken)
     {
+        username = AccountRules.NormalizeUsername(username);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand("""
-            INSERT INTO users (username, display_name, password_hash, created_at)
-            VALUES (@username, @displayName, @hash, @now)
+            INSERT INTO users (username, username_key, display_name, password_hash, created_at)
+            VALUES (@username, @key, @displayName, @hash, @now)
             RETURNING id
             """)
             .With("@username", username)
+            .With("@key", AccountRules.UsernameKey(username))
             .With("@displayName", displayName)
             .With("@hash", passwordHash)
             .With("@now", _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -64,8 +75,8 @@ public sealed class SqliteUserStore : IUserStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand(
-                "SELECT id, username, display_name, password_hash FROM users WHERE username = @username")
-            .With("@username", username);
+                "SELECT id, username, display_name, password_hash FROM users WHERE username_key = @key")
+            .With("@key", AccountRules.UsernameKey(username));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? new UserCredentials(ReadUser(reader), reader.GetString(3)) : null;
     }
@@ -105,10 +116,11 @@ public sealed class SqliteUserStore : IUserStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand("""
             SELECT id, username, display_name FROM users
-            WHERE (username LIKE @pattern ESCAPE '\' OR display_name LIKE @pattern ESCAPE '\') AND id > @afterId
+            WHERE (username_key LIKE @keyPattern ESCAPE '\' OR display_name LIKE @pattern ESCAPE '\') AND id > @afterId
             ORDER BY id
             LIMIT @limit
             """)
+            .With("@keyPattern", EscapeLike(AccountRules.UsernameKey(prefix)) + "%")
             .With("@pattern", EscapeLike(prefix) + "%")
             .With("@afterId", afterId)
             .With("@limit", limit);
@@ -119,6 +131,22 @@ public sealed class SqliteUserStore : IUserStore
             users.Add(ReadUser(reader));
         }
         return users;
+    }
+
+    public async Task<string?> FindGroupAddsAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT group_adds FROM users WHERE id = @id").With("@id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task<bool> UpdateGroupAddsAsync(long id, string groupAdds, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("UPDATE users SET group_adds = @groupAdds WHERE id = @id")
+            .With("@id", id)
+            .With("@groupAdds", groupAdds);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private static User ReadUser(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));

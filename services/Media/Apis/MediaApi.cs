@@ -17,8 +17,9 @@ public static class MediaApi
     public static RouteGroupBuilder MapMediaApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/media").WithTags("Media");
-        group.MapPost("/", UploadAsync).DisableAntiforgery();
+        group.MapPost("/", UploadAsync).DisableAntiforgery().RequireRateLimiting(MediaRateLimitOptions.UploadPolicy);
         group.MapGet("/{id:long}/info", GetInfoAsync);
+        group.MapDelete("/{id:long}", DeleteAsync);
         return group;
     }
 
@@ -87,19 +88,33 @@ public static class MediaApi
         return MediaProblems.MalformedUpload("The upload has no 'file' part.");
     }
 
-    /// <summary>The metadata and fresh signed URLs, for members of the media's conversation only.</summary>
+    /// <summary>The metadata and fresh signed URLs, for members of the media's conversation only (for its uploader alone until sent).</summary>
     public static async Task<Results<Ok<MediaInfo>, ProblemHttpResult>> GetInfoAsync(
         long id, HttpContext context, ConversationAccess access, IMediaStore media, SignedMediaUrls urls, CancellationToken cancellationToken)
     {
         var userId = context.User.GetUserId();
         var item = await media.FindAsync(id, cancellationToken);
-        // Unknown media and media of a conversation the caller is not in look the same.
-        if (item is null || !await access.IsMemberAsync(userId, item.ConversationId, context.Request.Headers.Authorization.ToString(), cancellationToken))
+        // Unknown media, an upload someone else has not sent, and media of a conversation the caller is not in look the same.
+        if (item is null || !item.VisibleTo(userId)
+            || !await access.IsMemberAsync(userId, item.ConversationId, context.Request.Headers.Authorization.ToString(), cancellationToken))
         {
             return MediaProblems.MediaNotFound(id);
         }
         return TypedResults.Ok(Describe(item, userId, urls));
     }
+
+    /// <summary>
+    /// The uploader drops an upload they have not sent (the × in the composer). Anyone else's, or unknown, is 404 as on
+    /// every other route; a sent one is 409 <c>media-attached</c>: it goes when its message is deleted.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        long id, HttpContext context, MediaReclaimer reclaimer, CancellationToken cancellationToken) =>
+        await reclaimer.DeleteUploadAsync(id, context.User.GetUserId(), cancellationToken) switch
+        {
+            UploadDeletionStatus.Deleted => TypedResults.NoContent(),
+            UploadDeletionStatus.Attached => MediaProblems.MediaAttached(id),
+            _ => MediaProblems.MediaNotFound(id),
+        };
 
     private static MediaInfo Describe(MediaItem item, long userId, SignedMediaUrls urls) => new(
         item.Id, item.ConversationId, item.ContentType, item.Size, item.FileName, item.Width, item.Height,

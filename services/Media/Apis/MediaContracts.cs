@@ -8,15 +8,20 @@ public sealed record MediaInfo(
     long Id, long ConversationId, string ContentType, long Size, string FileName, int? Width, int? Height, string Url, string? ThumbnailUrl);
 
 /// <summary>What Messaging asks before it lets a message carry a media id.</summary>
-public sealed record InternalMediaInfo(long Id, long ConversationId, long UploaderId, string ContentType, long Size, string FileName, int? Width, int? Height);
+public sealed record InternalMediaInfo(
+    long Id, long ConversationId, long UploaderId, string ContentType, long Size, string FileName, int? Width, int? Height, bool Attached);
 
-public sealed record ReleaseMediaRequest(IReadOnlyList<long>? MediaIds);
+/// <summary>Message (conversation, seq) took the media on (<paramref name="Attached"/> true) or let it go.</summary>
+public sealed record MediaReferenceChangeDto(long MediaId, long ConversationId, long Seq, bool Attached);
 
-public sealed record ReleaseMediaResult(int Released, int BlobsDeleted);
+public sealed record MediaReferencesRequest(IReadOnlyList<MediaReferenceChangeDto>? Changes);
+
+/// <summary>How many media items went (their last reference released) and how many blobs with them.</summary>
+public sealed record MediaReferencesResult(int Removed, int BlobsDeleted);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MediaInfo))]
 [JsonSerializable(typeof(InternalMediaInfo))]
-[JsonSerializable(typeof(ReleaseMediaRequest))]
-[JsonSerializable(typeof(ReleaseMediaResult))]
+[JsonSerializable(typeof(MediaReferencesRequest))]
+[JsonSerializable(typeof(MediaReferencesResult))]
 internal sealed partial class MediaJsonContext : JsonSerializerContext;

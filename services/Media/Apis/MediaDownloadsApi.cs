@@ -46,12 +46,13 @@ public static class MediaDownloadsApi
         return Serve(context, stream, item.ThumbnailKey, Images.ImageThumbnailer.ThumbnailContentType, name, inline: true);
     }
 
-    /// <summary>The item, if the caller may see it; unknown media and media of someone else's conversation look the same.</summary>
+    /// <summary>The item, if the caller may see it; unknown media, someone else's unsent upload and media of someone else's conversation look the same.</summary>
     private static async Task<MediaItem?> FindVisibleAsync(
         long id, HttpContext context, ConversationAccess access, IMediaStore media, CancellationToken cancellationToken)
     {
         var item = await media.FindAsync(id, cancellationToken);
-        if (item is null)
+        // Until a message carries it, an upload is its uploader's alone, whatever URL or token is shown.
+        if (item is null || !item.VisibleTo(context.User.GetUserId()))
         {
             return null;
         }

@@ -38,6 +38,10 @@ internal static class MediaProblems
     public static ProblemHttpResult MediaNotFound(long id) =>
         Problem(StatusCodes.Status404NotFound, "media-not-found", "Media not found", $"There is no media {id} that you can see.");
 
+    public static ProblemHttpResult MediaAttached(long id) =>
+        Problem(StatusCodes.Status409Conflict, "media-attached", "Media is attached",
+            $"Media {id} was sent in a message; it goes when that message is deleted.");
+
     public static ProblemHttpResult ThumbnailNotFound(long id) =>
         Problem(StatusCodes.Status404NotFound, "thumbnail-not-found", "No thumbnail", $"Media {id} is not an image, so it has no thumbnail.");
 

@@ -19,6 +19,11 @@ internal static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddInternalApiKey();
+        builder.Services.AddOptions<MediaRateLimitOptions>()
+            .BindConfiguration(MediaRateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddUserRateLimits<MediaRateLimitOptions>((MediaRateLimitOptions.UploadPolicy, limits => limits.Uploads));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         // ConnectionStrings:mongodb moves media metadata to MongoDB; without it it stays in media.db.
@@ -44,6 +49,9 @@ internal static class Extensions
             _ => new FileSystemBlobStore(Path.Combine(sp.GetRequiredService<IOptions<MediaOptions>>().Value.DataDirectory, "blobs")),
         });
         builder.Services.AddSingleton<BlobReferenceLock>();
+        builder.Services.AddSingleton<MediaReclaimer>();
+        builder.Services.AddSingleton<UnattachedMediaSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UnattachedMediaSweeper>());
         builder.Services.AddSingleton<ImageThumbnailer>();
         builder.Services.AddSingleton<MediaUploader>();
         builder.Services.AddSingleton<SignedMediaUrls>();

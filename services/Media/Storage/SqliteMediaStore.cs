@@ -23,14 +23,25 @@ public sealed class SqliteMediaStore : IMediaStore
         """;
 
     /// <summary>Columns added after the first schema; a file from then gets them on start.</summary>
-    private static readonly (string Name, string Type)[] AddedColumns = [("width", "INTEGER"), ("height", "INTEGER"), ("thumbnail_key", "TEXT")];
+    private static readonly (string Name, string Type)[] AddedColumns = [("width", "INTEGER"), ("height", "INTEGER"), ("thumbnail_key", "TEXT"), ("attached_at", "INTEGER")];
 
     private const string Indexes = """
         CREATE INDEX IF NOT EXISTS media_by_blob ON media (blob_key);
         CREATE INDEX IF NOT EXISTS media_by_thumbnail ON media (thumbnail_key) WHERE thumbnail_key IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS media_unattached ON media (created_at) WHERE attached_at IS NULL;
+        CREATE TABLE IF NOT EXISTS media_references (
+            media_id        INTEGER NOT NULL,
+            conversation_id INTEGER NOT NULL,
+            seq             INTEGER NOT NULL,
+            released        INTEGER NOT NULL,
+            PRIMARY KEY (media_id, conversation_id, seq)
+        ) WITHOUT ROWID;
         """;
 
-    private const string Columns = "id, conversation_id, uploader_id, blob_key, content_type, size, file_name, width, height, thumbnail_key, created_at";
+    private const string Columns = "id, conversation_id, uploader_id, blob_key, content_type, size, file_name, width, height, thumbnail_key, created_at, attached_at";
+
+    /// <summary>SQLITE_CONSTRAINT_PRIMARYKEY: the random id drawn is taken; draw again.</summary>
+    private const int PrimaryKeyTaken = 1555;
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
@@ -48,24 +59,35 @@ public sealed class SqliteMediaStore : IMediaStore
     {
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var insert = connection.CreateCommand("""
-            INSERT INTO media (conversation_id, uploader_id, blob_key, content_type, size, file_name, width, height, thumbnail_key, created_at)
-            VALUES (@conversation, @uploader, @key, @type, @size, @name, @width, @height, @thumbnail, @now)
-            RETURNING id
-            """)
-            .With("@conversation", media.ConversationId)
-            .With("@uploader", media.UploaderId)
-            .With("@key", media.BlobKey)
-            .With("@type", media.ContentType)
-            .With("@size", media.Size)
-            .With("@name", media.FileName)
-            .With("@width", media.Width)
-            .With("@height", media.Height)
-            .With("@thumbnail", media.ThumbnailKey)
-            .With("@now", nowMs);
-        var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        return new MediaItem(id, media.ConversationId, media.UploaderId, media.BlobKey, media.ContentType, media.Size, media.FileName,
-            media.Width, media.Height, media.ThumbnailKey, DateTimeOffset.FromUnixTimeMilliseconds(nowMs));
+        for (var attempt = 1; ; attempt++)
+        {
+            var id = MediaIds.Next();
+            await using var insert = connection.CreateCommand("""
+                INSERT INTO media (id, conversation_id, uploader_id, blob_key, content_type, size, file_name, width, height, thumbnail_key, created_at)
+                VALUES (@id, @conversation, @uploader, @key, @type, @size, @name, @width, @height, @thumbnail, @now)
+                """)
+                .With("@id", id)
+                .With("@conversation", media.ConversationId)
+                .With("@uploader", media.UploaderId)
+                .With("@key", media.BlobKey)
+                .With("@type", media.ContentType)
+                .With("@size", media.Size)
+                .With("@name", media.FileName)
+                .With("@width", media.Width)
+                .With("@height", media.Height)
+                .With("@thumbnail", media.ThumbnailKey)
+                .With("@now", nowMs);
+            try
+            {
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == PrimaryKeyTaken && attempt < MediaIds.MaxAttempts)
+            {
+                continue;
+            }
+            return new MediaItem(id, media.ConversationId, media.UploaderId, media.BlobKey, media.ContentType, media.Size, media.FileName,
+                media.Width, media.Height, media.ThumbnailKey, DateTimeOffset.FromUnixTimeMilliseconds(nowMs));
+        }
     }
 
     public async Task<MediaItem?> FindAsync(long id, CancellationToken cancellationToken)
@@ -76,19 +98,114 @@ public sealed class SqliteMediaStore : IMediaStore
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public async Task<(int Released, IReadOnlyList<string> UnreferencedBlobKeys)> ReleaseAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    public async Task<MediaRemoval> ApplyReferencesAsync(IReadOnlyCollection<MediaReferenceChange> changes, CancellationToken cancellationToken)
+    {
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        // Only a reference to media of the same conversation counts; one released before stays released (ON CONFLICT).
+        await using var attach = connection.CreateCommand("""
+            INSERT INTO media_references (media_id, conversation_id, seq, released)
+            SELECT @media, @conversation, @seq, 0 WHERE EXISTS (SELECT 1 FROM media WHERE id = @media AND conversation_id = @conversation)
+            ON CONFLICT (media_id, conversation_id, seq) DO NOTHING
+            """, transaction);
+        await using var markAttached = connection.CreateCommand(
+            "UPDATE media SET attached_at = @now WHERE id = @media AND attached_at IS NULL", transaction);
+        await using var release = connection.CreateCommand("""
+            INSERT INTO media_references (media_id, conversation_id, seq, released) VALUES (@media, @conversation, @seq, 1)
+            ON CONFLICT (media_id, conversation_id, seq) DO UPDATE SET released = 1
+            """, transaction);
+        var released = new HashSet<long>();
+        foreach (var change in changes)
+        {
+            var command = change.Attached ? attach : release;
+            command.Parameters.Clear();
+            command.With("@media", change.MediaId).With("@conversation", change.ConversationId).With("@seq", change.Seq);
+            var inserted = await command.ExecuteNonQueryAsync(cancellationToken);
+            if (change.Attached && inserted > 0)
+            {
+                markAttached.Parameters.Clear();
+                await markAttached.With("@now", nowMs).With("@media", change.MediaId).ExecuteNonQueryAsync(cancellationToken);
+            }
+            else if (!change.Attached)
+            {
+                released.Add(change.MediaId);
+            }
+        }
+        var orphans = new List<long>();
+        foreach (var mediaId in released)
+        {
+            await using var live = connection.CreateCommand(
+                "SELECT EXISTS (SELECT 1 FROM media_references WHERE media_id = @media AND released = 0)", transaction).With("@media", mediaId);
+            if ((long)(await live.ExecuteScalarAsync(cancellationToken))! == 0)
+            {
+                orphans.Add(mediaId);
+            }
+        }
+        var removal = await DeleteRowsAsync(connection, transaction, orphans, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return removal;
+    }
+
+    public async Task<UploadDeletion> DeleteUnattachedAsync(long id, long uploaderId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var released = 0;
+        await using (var select = connection.CreateCommand("SELECT uploader_id, attached_at FROM media WHERE id = @id", transaction).With("@id", id))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) != uploaderId)
+            {
+                return new UploadDeletion(UploadDeletionStatus.NotFound, MediaRemoval.None);
+            }
+            if (!reader.IsDBNull(1))
+            {
+                return new UploadDeletion(UploadDeletionStatus.Attached, MediaRemoval.None);
+            }
+        }
+        var removal = await DeleteRowsAsync(connection, transaction, [id], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new UploadDeletion(UploadDeletionStatus.Deleted, removal);
+    }
+
+    public async Task<MediaRemoval> RemoveUnattachedAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var ids = new List<long>();
+        await using (var select = connection.CreateCommand(
+            "SELECT id FROM media WHERE attached_at IS NULL AND created_at < @cutoff LIMIT @limit", transaction)
+            .With("@cutoff", createdBefore.ToUnixTimeMilliseconds())
+            .With("@limit", limit))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+        var removal = await DeleteRowsAsync(connection, transaction, ids, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return removal;
+    }
+
+    /// <summary>Deletes the media rows and their references; answers the blob keys no remaining row points at.</summary>
+    private static async Task<MediaRemoval> DeleteRowsAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var removed = 0;
         var candidates = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in ids.Distinct())
         {
+            await using (var references = connection.CreateCommand("DELETE FROM media_references WHERE media_id = @id", transaction).With("@id", id))
+            {
+                await references.ExecuteNonQueryAsync(cancellationToken);
+            }
             await using var delete = connection.CreateCommand("DELETE FROM media WHERE id = @id RETURNING blob_key, thumbnail_key", transaction).With("@id", id);
             await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                released++;
+                removed++;
                 candidates.Add(reader.GetString(0));
                 if (reader.GetNullableString(1) is { } thumbnail)
                 {
@@ -107,8 +224,7 @@ public sealed class SqliteMediaStore : IMediaStore
                 unreferenced.Add(key);
             }
         }
-        await transaction.CommitAsync(cancellationToken);
-        return (released, unreferenced);
+        return new MediaRemoval(removed, unreferenced);
     }
 
     private static MediaItem Read(SqliteDataReader reader) => new(
@@ -117,7 +233,8 @@ public sealed class SqliteMediaStore : IMediaStore
         reader.IsDBNull(7) ? null : reader.GetInt32(7),
         reader.IsDBNull(8) ? null : reader.GetInt32(8),
         reader.GetNullableString(9),
-        reader.GetUnixMilliseconds(10));
+        reader.GetUnixMilliseconds(10),
+        !reader.IsDBNull(11));
 
     private void AddMissingColumns()
     {
@@ -135,6 +252,12 @@ public sealed class SqliteMediaStore : IMediaStore
         {
             using var alter = connection.CreateCommand($"ALTER TABLE media ADD COLUMN {name} {type}");
             alter.ExecuteNonQuery();
+            if (name == "attached_at")
+            {
+                // Media stored before references were kept was visible to every member: it stays so, and is never swept.
+                using var legacy = connection.CreateCommand("UPDATE media SET attached_at = created_at");
+                legacy.ExecuteNonQuery();
+            }
         }
     }
 }

@@ -14,27 +14,24 @@ public static class ConversationsApi
         var group = routes.MapGroup("/api/conversations").WithTags("Conversations");
         group.MapGet("/", ListConversationsAsync);
         group.MapGet("/{conversationId:long}", GetConversationAsync);
-        group.MapPost("/direct", OpenDirectConversationAsync);
-        group.MapPost("/groups", CreateGroupAsync);
-        group.MapPatch("/{conversationId:long}", RenameGroupAsync);
+        group.MapPost("/direct", OpenDirectConversationAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
+        group.MapPost("/groups", CreateGroupAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
+        group.MapPatch("/{conversationId:long}", RenameGroupAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
         return group;
     }
 
+    /// <summary>Refused as a whole (nothing created) when anyone named does not exist or does not accept being added.</summary>
     public static async Task<Results<Created<ConversationView>, ProblemHttpResult>> CreateGroupAsync(
-        CreateGroupRequest request, HttpContext context, UserDirectory users, ConversationCommands commands, CancellationToken cancellationToken)
+        CreateGroupRequest request, HttpContext context, GroupAddConsent consent, ConversationCommands commands, CancellationToken cancellationToken)
     {
         var userId = context.User.GetUserId();
         if (commands.ValidateNewGroup(userId, request.Title, request.MemberIds) is { } invalid)
         {
             return MessagingResults.Problem(invalid);
         }
-        var authorization = context.Request.Headers.Authorization.ToString();
-        foreach (var memberId in (request.MemberIds ?? []).Distinct().Where(id => id != userId))
+        if (await consent.CheckAsync(userId, (request.MemberIds ?? []).Distinct().Where(id => id != userId).ToList(), cancellationToken) is { } refused)
         {
-            if (!await users.ExistsAsync(memberId, authorization, cancellationToken))
-            {
-                return MessagingResults.Problem(MessagingError.UserNotFound(memberId) with { Field = "memberIds" });
-            }
+            return MessagingResults.Problem(refused with { Field = "memberIds" });
         }
         var outcome = await commands.CreateGroupAsync(userId, request.Title, request.MemberIds, cancellationToken);
         return outcome.Error is { } error
@@ -78,6 +75,7 @@ public static class ConversationsApi
         UserDirectory users,
         IConversationStore conversations,
         IMessageStore messages,
+        IBlockStore blocks,
         ChatEvents events,
         CancellationToken cancellationToken)
     {
@@ -89,6 +87,10 @@ public static class ConversationsApi
         if (!await users.ExistsAsync(request.UserId, context.Request.Headers.Authorization.ToString(), cancellationToken))
         {
             return MessagingResults.Problem(MessagingError.UserNotFound(request.UserId));
+        }
+        if (await blocks.EitherBlockedAsync(userId, request.UserId, cancellationToken))
+        {
+            return MessagingResults.Problem(MessagingError.Blocked());
         }
 
         var conversation = await conversations.GetOrCreateDirectAsync(userId, request.UserId, cancellationToken);

@@ -1,5 +1,4 @@
 using Chat.Messaging.Conversations;
-using Chat.Messaging.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Messaging.Apis;
@@ -9,20 +8,20 @@ public static class MembersApi
     public static RouteGroupBuilder MapMembersApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/conversations/{conversationId:long}/members").WithTags("Members");
-        group.MapPost("/", AddMemberAsync);
+        group.MapPost("/", AddMemberAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
         group.MapDelete("/{userId:long}", RemoveMemberAsync);
         return group;
     }
 
-    /// <summary>The owner adds someone to the group.</summary>
+    /// <summary>The owner adds someone to the group, if that person exists and accepts being added by them.</summary>
     public static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> AddMemberAsync(
-        long conversationId, AddMemberRequest request, HttpContext context, UserDirectory users, ConversationCommands commands,
+        long conversationId, AddMemberRequest request, HttpContext context, GroupAddConsent consent, ConversationCommands commands,
         CancellationToken cancellationToken)
     {
         var actorId = context.User.GetUserId();
-        if (!await users.ExistsAsync(request.UserId, context.Request.Headers.Authorization.ToString(), cancellationToken))
+        if (await consent.CheckAsync(actorId, [request.UserId], cancellationToken) is { } refused)
         {
-            return MessagingResults.Problem(MessagingError.UserNotFound(request.UserId));
+            return MessagingResults.Problem(refused);
         }
         var outcome = await commands.AddMemberAsync(conversationId, actorId, request.UserId, cancellationToken);
         return outcome.Error is { } error

@@ -11,9 +11,9 @@ public static class MessagesApi
     {
         var group = routes.MapGroup("/api/conversations/{conversationId:long}/messages").WithTags("Messages");
         group.MapGet("/", GetMessagesAsync);
-        group.MapPost("/", SendMessageAsync);
-        group.MapPatch("/{seq:long}", EditMessageAsync);
-        group.MapDelete("/{seq:long}", DeleteMessageAsync);
+        group.MapPost("/", SendMessageAsync).RequireRateLimiting(MessagingRateLimits.Send);
+        group.MapPatch("/{seq:long}", EditMessageAsync).RequireRateLimiting(MessagingRateLimits.Edit);
+        group.MapDelete("/{seq:long}", DeleteMessageAsync).RequireRateLimiting(MessagingRateLimits.Edit);
         return group;
     }
 

@@ -67,7 +67,11 @@ public sealed record ReadMarker(long ConversationId, long UserId, long LastReadS
 
 public sealed record TypingNotice(long ConversationId, long UserId);
 
+/// <summary>Identity's answer to <c>GET /internal/users/{id}/group-adds</c>.</summary>
+public sealed record GroupAddsSetting(string GroupAdds);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(GroupAddsSetting))]
 [JsonSerializable(typeof(ChatMessage))]
 [JsonSerializable(typeof(ConversationView))]
 [JsonSerializable(typeof(IReadOnlyList<ConversationView>))]

@@ -29,6 +29,8 @@ internal static class Extensions
             builder.Services.AddSingleton<MongoMessagingDatabase>();
             builder.Services.AddSingleton<IConversationStore, MongoConversationStore>();
             builder.Services.AddSingleton<IMessageStore, MongoMessageStore>();
+            builder.Services.AddSingleton<IMediaOutbox, MongoMediaOutbox>();
+            builder.Services.AddSingleton<IBlockStore, MongoBlockStore>();
         }
         else
         {
@@ -36,29 +38,42 @@ internal static class Extensions
                 Path.Combine(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.DataDirectory, "messaging.db")));
             builder.Services.AddSingleton<IConversationStore, SqliteConversationStore>();
             builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
+            builder.Services.AddSingleton<IMediaOutbox, SqliteMediaOutbox>();
+            builder.Services.AddSingleton<IBlockStore, SqliteBlockStore>();
         }
         builder.Services.AddSingleton<ChatEvents>();
         builder.Services.AddSingleton<MessageSender>();
         builder.Services.AddSingleton<ConversationCommands>();
+        builder.Services.AddSingleton<MembershipCache>();
         builder.Services.AddSingleton<TypingRelay>();
         builder.Services.AddSingleton<RetentionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         builder.Services.AddHttpClient(MediaCatalog.HttpClientName, http => http.BaseAddress = new Uri("http://media")).AddInternalApiKey();
         builder.Services.AddSingleton<MediaCatalog>();
-        builder.Services.AddSingleton<MediaReleaser>();
+        builder.Services.AddSingleton<MediaReferenceDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MediaReferenceDispatcher>());
         builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity"));
+        builder.Services.AddHttpClient(GroupAddConsent.HttpClientName, http => http.BaseAddress = new Uri("http://identity")).AddInternalApiKey();
+        builder.Services.AddSingleton<GroupAddConsent>();
 
         builder.AddInternalApiKey();
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName);
         builder.Services.AddHttpClient(PresenceReporter.HttpClientName, http => http.BaseAddress = new Uri("http://presence")).AddInternalApiKey();
         builder.Services.AddSingleton<PresenceReporter>();
+        builder.Services.AddSingleton<PresenceContactsCache>();
         builder.Services.AddHostedService<PresenceHeartbeatService>();
         // Redis commands are not traced: the backplane and presence relay are per-message, not worth a span each.
         builder.AddRedisClient(RedisConnectionName, redis => redis.DisableTracing = true);
         builder.Services.AddHostedService<PresenceRelay>();
 
+        builder.Services.AddMessagingRateLimits();
+        builder.Services.AddSingleton<HubCallLimits>();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
-        builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 1024 * 1024)
+        builder.Services.AddSignalR(hub =>
+            {
+                hub.MaximumReceiveMessageSize = 1024 * 1024;
+                hub.AddFilter<HubCallLimits>();
+            })
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, MessagingJsonContext.Default))
             .AddMessagePackProtocol();
         // The backplane: one Redis publish per push for all replicas, started (subscribed) before the server listens.

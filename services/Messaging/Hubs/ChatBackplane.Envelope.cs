@@ -17,28 +17,31 @@ public sealed partial class ChatBackplane
     }
 
     /// <summary>
-    /// One backplane message: format version, the sending replica, whom it is for, and the push already serialised in
-    /// every hub protocol, so a receiving replica writes bytes and serialises nothing.
-    /// <code>1 | origin (16) | target (1) | ids | excluded ids | protocols: name, length, bytes</code>
+    /// One backplane message: format version, the sending replica, its number in that replica's stream, whom it is
+    /// for, and the push already serialised in every hub protocol, so a receiving replica writes bytes and serialises
+    /// nothing.
+    /// <code>2 | origin (16) | number (8) | target (1) | ids | excluded ids | protocols: name, length, bytes</code>
     /// Counts and lengths are 32-bit little-endian; strings are UTF-8 with a length before them.
     /// </summary>
-    private readonly record struct Envelope(Guid Origin, Target Target, string[] Ids, string[] Excluded, SerializedHubMessage? Message)
+    private readonly record struct Envelope(
+        Guid Origin, long Number, Target Target, string[] Ids, string[] Excluded, SerializedHubMessage? Message)
     {
-        private const byte Version = 1;
+        private const byte Version = 2;
+        private const int HeaderLength = 1 + 16 + 8 + 1;
 
-        public static byte[] Hello(Guid origin)
+        public static byte[] Hello(Guid origin, long number)
         {
-            var buffer = new ArrayBufferWriter<byte>(32);
-            WriteHeader(buffer, origin, Target.Hello);
+            var buffer = new ArrayBufferWriter<byte>(HeaderLength);
+            WriteHeader(buffer, origin, number, Target.Hello);
             return buffer.WrittenSpan.ToArray();
         }
 
         public static byte[] Push(
-            Guid origin, Target target, IReadOnlyList<string> ids, IReadOnlyList<string> excluded,
+            Guid origin, long number, Target target, IReadOnlyList<string> ids, IReadOnlyList<string> excluded,
             IReadOnlyList<IHubProtocol> protocols, SerializedHubMessage message)
         {
             var buffer = new ArrayBufferWriter<byte>(256);
-            WriteHeader(buffer, origin, target);
+            WriteHeader(buffer, origin, number, target);
             WriteStrings(buffer, ids);
             WriteStrings(buffer, excluded);
             WriteInt(buffer, protocols.Count);
@@ -52,6 +55,10 @@ public sealed partial class ChatBackplane
             return buffer.WrittenSpan.ToArray();
         }
 
+        /// <summary>Numbers an envelope once built: the number is taken only as it goes out.</summary>
+        public static void SetNumber(byte[] envelope, long number) =>
+            BinaryPrimitives.WriteInt64LittleEndian(envelope.AsSpan(17, 8), number);
+
         public static Envelope Read(ReadOnlyMemory<byte> data)
         {
             var reader = new Reader(data);
@@ -60,10 +67,11 @@ public sealed partial class ChatBackplane
                 throw new InvalidDataException("Unknown backplane message version.");
             }
             var origin = new Guid(reader.Bytes(16).Span);
+            var number = BinaryPrimitives.ReadInt64LittleEndian(reader.Bytes(8).Span);
             var target = (Target)reader.Byte();
             if (target == Target.Hello)
             {
-                return new Envelope(origin, target, [], [], null);
+                return new Envelope(origin, number, target, [], [], null);
             }
             if (target is not (Target.All or Target.Users or Target.Connections))
             {
@@ -77,16 +85,17 @@ public sealed partial class ChatBackplane
                 var name = reader.String();
                 serialized[i] = new SerializedMessage(name, reader.Bytes(reader.Count()));
             }
-            return new Envelope(origin, target, ids, excluded, new SerializedHubMessage(serialized));
+            return new Envelope(origin, number, target, ids, excluded, new SerializedHubMessage(serialized));
         }
 
-        private static void WriteHeader(ArrayBufferWriter<byte> buffer, Guid origin, Target target)
+        private static void WriteHeader(ArrayBufferWriter<byte> buffer, Guid origin, long number, Target target)
         {
-            var span = buffer.GetSpan(18);
+            var span = buffer.GetSpan(HeaderLength);
             span[0] = Version;
             origin.TryWriteBytes(span[1..17]);
-            span[17] = (byte)target;
-            buffer.Advance(18);
+            BinaryPrimitives.WriteInt64LittleEndian(span[17..25], number);
+            span[25] = (byte)target;
+            buffer.Advance(HeaderLength);
         }
 
         private static void WriteInt(ArrayBufferWriter<byte> buffer, int value)

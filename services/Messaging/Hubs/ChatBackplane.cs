@@ -14,6 +14,13 @@ namespace Chat.Messaging.Hubs;
 /// While no other replica is subscribed — the one-machine case — nothing is published at all: every replica
 /// announces itself on the channel when it starts and every few seconds, and the count of subscribers that PUBLISH
 /// returns says whether anyone else is listening.
+/// <para>
+/// Pushes are hints (the store is the truth), but a client must learn when it missed one. Every replica numbers what
+/// it sends to the others, announcements included, and a push it had no listener to publish to still uses a number.
+/// A replica that sees a number skipped — a publish failed, or its own subscription was down while Redis restarted —
+/// tells each of its connections to <see cref="IChatClient.Resync"/>; the announcements every few seconds reveal a
+/// gap even when no later message does.
+/// </para>
 /// </summary>
 /// <remarks>
 /// Groups are not supported: Chat addresses users (every device of a member) and connections, and the member list
@@ -25,6 +32,11 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
 
     private static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>A replica not heard of for this long is forgotten (replicas get a new id each time they start).</summary>
+    private static readonly TimeSpan ForgetOriginAfter = TimeSpan.FromHours(1);
+
+    private static readonly SerializedHubMessage ResyncMessage = new(new InvocationMessage(nameof(IChatClient.Resync), []));
+
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
     // Read without locks by every push; changed only under _usersLock, so an add never races a removal of the same user.
     private readonly ConcurrentDictionary<string, UserConnections> _users = new(StringComparer.Ordinal);
@@ -33,10 +45,15 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
     private readonly IReadOnlyList<IHubProtocol> _protocols;
     private readonly ILogger<ChatBackplane> _logger;
     private readonly Guid _replicaId = Guid.NewGuid();
-    private readonly byte[] _hello;
     private readonly CancellationTokenSource _stopping = new();
     private readonly RevokedSessions _revoked;
     private readonly IDisposable _revocations;
+    // Taken to number an envelope and hand it to Redis in one step, so numbers go out in order.
+    private readonly Lock _publishLock = new();
+    private long _lastNumber;
+    // Read and written only by Receive, which the subscription calls one message at a time.
+    private readonly Dictionary<Guid, (long Number, long SeenAt)> _origins = [];
+    private long _originsSweptAt = Environment.TickCount64;
     private ChannelMessageQueue? _subscription;
     private Task? _announcing;
     // Ticks (Environment.TickCount64) until which another replica is known to listen; 0: none seen.
@@ -49,7 +66,6 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
         _redis = redis;
         _protocols = protocols.AllProtocols;
         _logger = logger;
-        _hello = Envelope.Hello(_replicaId);
     }
 
     private bool HasPeers => Environment.TickCount64 < Volatile.Read(ref _peersUntil);
@@ -99,7 +115,7 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
         try
         {
             // The answer counts the subscribers that received it, this replica included.
-            if (await _redis.GetSubscriber().PublishAsync(Channel, _hello) > 1)
+            if (await PublishNumbered(Envelope.Hello(_replicaId, 0)) > 1)
             {
                 SeePeers();
             }
@@ -224,9 +240,20 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
         var serialized = new SerializedHubMessage(new InvocationMessage(methodName, args));
         List<Task>? pending = null;
         var allLocal = DeliverLocally(target, ids, excluded, serialized, ref pending);
-        if (!allLocal && HasPeers)
+        if (!allLocal)
         {
-            Publish(Envelope.Push(_replicaId, target, ids, excluded, _protocols, serialized));
+            if (HasPeers)
+            {
+                Publish(Envelope.Push(_replicaId, 0, target, ids, excluded, _protocols, serialized));
+            }
+            else
+            {
+                // Nobody to tell; a replica that was listening after all sees the skipped number.
+                lock (_publishLock)
+                {
+                    _lastNumber++;
+                }
+            }
         }
         return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
     }
@@ -277,10 +304,20 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
 
     private void Publish(byte[] envelope)
     {
-        var publish = _redis.GetSubscriber().PublishAsync(Channel, envelope);
+        var publish = PublishNumbered(envelope);
         if (!publish.IsCompletedSuccessfully)
         {
             _ = ObservePublishAsync(publish);
+        }
+    }
+
+    /// <summary>Gives the envelope the next number and queues it on the connection, which keeps the order.</summary>
+    private Task<long> PublishNumbered(byte[] envelope)
+    {
+        lock (_publishLock)
+        {
+            Envelope.SetNumber(envelope, ++_lastNumber);
+            return _redis.GetSubscriber().PublishAsync(Channel, envelope);
         }
     }
 
@@ -307,6 +344,12 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
                 return;
             }
             SeePeers();
+            if (!Follows(envelope.Origin, envelope.Number))
+            {
+                Log.PushesMissed(_logger, envelope.Origin);
+                List<Task>? resyncs = null;
+                DeliverLocally(Target.All, [], [], ResyncMessage, ref resyncs);
+            }
             if (envelope.Message is not { } serialized)
             {
                 return;
@@ -318,6 +361,29 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
         {
             Log.MalformedEnvelope(_logger, e);
         }
+    }
+
+    /// <summary>
+    /// Records the number as the latest from that replica; false when numbers were skipped since the last one seen. A
+    /// replica seen for the first time starts its count here (its earlier pushes were for connections made before).
+    /// </summary>
+    private bool Follows(Guid origin, long number)
+    {
+        var now = Environment.TickCount64;
+        if (now - _originsSweptAt > AnnounceInterval.TotalMilliseconds * 12)
+        {
+            _originsSweptAt = now;
+            foreach (var (id, seen) in _origins)
+            {
+                if (now - seen.SeenAt > ForgetOriginAfter.TotalMilliseconds)
+                {
+                    _origins.Remove(id);
+                }
+            }
+        }
+        var follows = !_origins.TryGetValue(origin, out var last) || number == last.Number + 1;
+        _origins[origin] = (Math.Max(number, last.Number), now);
+        return follows;
     }
 
     private static void Write(HubConnectionContext connection, SerializedHubMessage message, ref List<Task>? pending)
@@ -382,5 +448,8 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
 
         [LoggerMessage(3, LogLevel.Warning, "A backplane message could not be read and was dropped")]
         public static partial void MalformedEnvelope(ILogger logger, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "Pushes from replica {Origin} were missed; this replica's clients are told to sync")]
+        public static partial void PushesMissed(ILogger logger, Guid origin);
     }
 }

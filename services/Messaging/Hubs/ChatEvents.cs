@@ -8,7 +8,12 @@ namespace Chat.Messaging.Hubs;
 /// Pushes changes to members' connections, on every replica through the backplane (<see cref="ChatBackplane"/>). A push
 /// is only a hint (clients repair gaps from the store), so a failed push is logged, never turned into a failed request.
 /// </summary>
-public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, ChatBackplane backplane, IMessageStore messages, ILogger<ChatEvents> logger)
+public sealed class ChatEvents(
+    IHubContext<ChatHub, IChatClient> hub,
+    ChatBackplane backplane,
+    IMessageStore messages,
+    MembershipCache memberships,
+    ILogger<ChatEvents> logger)
 {
     /// <summary>A new message to every member's connections but <paramref name="senderConnectionId"/>, which has it from its ack.</summary>
     public Task MessageReceivedAsync(ChatMessage message, IReadOnlyList<long> memberIds, string? senderConnectionId = null) =>
@@ -35,6 +40,8 @@ public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, ChatBackpl
     public async Task ConversationChangedAsync(ConversationChange change)
     {
         var conversation = change.Conversation!;
+        // Every membership change on this replica passes here: from now on typing is relayed by the new member list.
+        memberships.Forget(conversation.Id);
         var members = conversation.MemberIds;
         foreach (var message in change.SystemMessages)
         {
@@ -62,6 +69,13 @@ public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, ChatBackpl
             await PushAsync("conversations.fan-out", 1,
                 () => hub.Clients.User(UserIds.ToString(removed)).ConversationRemoved(new ConversationRemoval(conversation.Id)));
         }
+    }
+
+    /// <summary>After a block: each of the two sees the other offline (the relay tells them nothing more while it lasts).</summary>
+    public async Task PresenceHiddenAsync(long blockerId, long blockedId)
+    {
+        await PushAsync("presence.hide", 1, () => hub.Clients.User(UserIds.ToString(blockerId)).PresenceChanged(new PresenceChange(blockedId, "offline", null)));
+        await PushAsync("presence.hide", 1, () => hub.Clients.User(UserIds.ToString(blockedId)).PresenceChanged(new PresenceChange(blockerId, "offline", null)));
     }
 
     /// <summary>

@@ -69,7 +69,10 @@ public sealed class ChatHub(
     /// <summary>
     /// What changed since the client's cursors: every conversation the user is in, the messages after each cursor's
     /// seq (a conversation without a cursor starts at 0) and the edits and deletes after its version, at most
-    /// <see cref="MessagingOptions.MaxSyncMessages"/> per call; with <c>HasMore</c>, call again with advanced cursors.
+    /// <see cref="MessagingOptions.MaxSyncMessages"/> messages and <see cref="MessagingOptions.MaxSyncCharacters"/> of text
+    /// per call, updates included; with <c>HasMore</c>, call again with both cursors advanced from this reply: the seq to
+    /// the last message returned, the version to the conversation's version if any of its new messages came (its updates
+    /// were then complete), else to its last update returned.
     /// </summary>
     public async Task<SyncResult> Sync(SyncCursor[]? cursors)
     {
@@ -85,11 +88,10 @@ public sealed class ChatHub(
         }
 
         var views = await ConversationViews.ListAsync(UserId, conversations, messages, cancellationToken);
-        var budget = options.Value.MaxSyncMessages;
+        // New messages and updates share one budget of rows and characters, applied by the stores as they read.
+        var budget = new ReadBudget(options.Value.MaxSyncMessages, options.Value.MaxSyncCharacters);
         var collected = new List<ChatMessage>();
         var updates = new List<ChatMessage>();
-        var hasMore = false;
-        long characters = 0;
         foreach (var view in views)
         {
             var cursor = held.GetValueOrDefault(view.Id) ?? new SyncCursor(view.Id, 0);
@@ -97,38 +99,21 @@ public sealed class ChatHub(
             {
                 continue;
             }
-            if (budget == 0)
-            {
-                hasMore = true;
-                break;
-            }
+            // A conversation's updates come before its new messages, so new messages in a reply mean its updates were complete.
             if (cursor.AfterSeq > 0 && view.Version > cursor.AfterVersion)
             {
-                var changed = await messages.GetUpdatesAsync(view.Id, cursor.AfterSeq, cursor.AfterVersion, budget, cancellationToken);
-                updates.AddRange(changed);
-                budget -= changed.Count;
-                hasMore |= budget == 0;
+                updates.AddRange(await messages.GetUpdatesAsync(view.Id, cursor.AfterSeq, cursor.AfterVersion, budget, cancellationToken));
             }
-            if (budget > 0 && view.LastSeq > cursor.AfterSeq)
+            if (!budget.Exhausted && view.LastSeq > cursor.AfterSeq)
             {
-                var page = await messages.GetPageAsync(view.Id, null, cursor.AfterSeq, budget, cancellationToken);
-                foreach (var message in page.Messages)
-                {
-                    // Messages stay whole and in order: stop before the one that would pass the size cap (never at the first).
-                    characters += message.Text.Length;
-                    if (characters > options.Value.MaxSyncCharacters && collected.Count > 0)
-                    {
-                        hasMore = true;
-                        budget = 0;
-                        break;
-                    }
-                    collected.Add(message);
-                    budget--;
-                }
-                hasMore |= page.HasMore;
+                collected.AddRange(await messages.GetMessagesAfterAsync(view.Id, cursor.AfterSeq, budget, cancellationToken));
+            }
+            if (budget.Exhausted)
+            {
+                break;
             }
         }
-        return new SyncResult(views, collected, updates, hasMore);
+        return new SyncResult(views, collected, updates, budget.Exhausted);
     }
 
     private static void ThrowIfFailed(MessagingError? error)

@@ -22,4 +22,7 @@ public interface IChatClient
     Task ReadMarkerChanged(ReadMarker marker);
 
     Task TypingChanged(TypingNotice notice);
+
+    /// <summary>Pushes to this connection may have been lost (the backplane was interrupted): call Sync.</summary>
+    Task Resync();
 }

@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using Chat.Messaging.Apis;
 using Chat.Messaging.Messages;
-using Chat.Messaging.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Messaging.Hubs;
 
 /// <summary>Relays "is typing" to the other members, at most once per throttle interval per member and conversation; never stored.</summary>
 public sealed class TypingRelay(
-    IConversationStore conversations,
+    MembershipCache memberships,
     ChatEvents events,
     IOptions<MessagingOptions> options,
     TimeProvider time)
@@ -23,13 +22,13 @@ public sealed class TypingRelay(
         {
             return null;
         }
-        var conversation = await conversations.FindForMemberAsync(conversationId, userId, cancellationToken);
-        if (conversation is null)
+        var memberIds = await memberships.MembersIfMemberAsync(userId, conversationId, cancellationToken);
+        if (memberIds is null)
         {
             return MessagingError.ConversationNotFound(conversationId);
         }
         _lastRelayed[key] = now;
-        var others = conversation.MemberIds.Where(id => id != userId).ToArray();
+        var others = memberIds.Where(id => id != userId).ToArray();
         await events.TypingAsync(new TypingNotice(conversationId, userId), others);
         if (_lastRelayed.Count > 10_000)
         {

@@ -11,7 +11,7 @@ public readonly record struct SendOutcome(ChatMessage? Message, bool Replayed, M
 /// A send from the hub names its connection: the ack tells it the seq, so the fan-out skips it.
 /// </summary>
 public sealed class MessageSender(
-    IMessageStore messages, ChatEvents events, MediaCatalog media, MediaReleaser releaser, IOptions<MessagingOptions> options)
+    IMessageStore messages, ChatEvents events, MediaCatalog media, MediaReferenceDispatcher mediaReferences, IOptions<MessagingOptions> options)
 {
     public async Task<SendOutcome> SendAsync(
         long senderId, long conversationId, string? clientMessageId, string? text, IReadOnlyList<long>? mediaIds,
@@ -36,12 +36,19 @@ public sealed class MessageSender(
         {
             case AppendStatus.NotMember:
                 return new SendOutcome(null, false, MessagingError.ConversationNotFound(conversationId));
+            case AppendStatus.Blocked:
+                return new SendOutcome(null, false, MessagingError.Blocked());
             case AppendStatus.Duplicate:
                 // The first attempt already fanned out; a retry only learns its seq.
                 return new SendOutcome(result.Message, true, null);
         }
 
-        await events.MessageReceivedAsync(result.Message!, result.MemberIds, senderConnectionId);
+        if (result.Message!.Media.Count > 0)
+        {
+            // Media shows an upload to its uploader alone until a message takes it: tell it before anyone is told to fetch.
+            await mediaReferences.DeliverNowAsync(MediaReferenceChange.For(conversationId, result.Message.Seq, result.Message.Media, attached: true));
+        }
+        await events.MessageReceivedAsync(result.Message, result.MemberIds, senderConnectionId);
         return new SendOutcome(result.Message, false, null);
     }
 
@@ -60,8 +67,8 @@ public sealed class MessageSender(
         var outcome = await NotifyAsync(change, conversationId, seq);
         if (change.ReleasedMedia is { Count: > 0 } released)
         {
-            // A deleted attachment must stop being downloadable, not only disappear from the message.
-            await releaser.ReleaseAsync(released, CancellationToken.None);
+            // A deleted attachment must stop being downloadable, not only disappear from the message; the outbox holds it meanwhile.
+            await mediaReferences.DeliverNowAsync(MediaReferenceChange.For(conversationId, seq, released, attached: false));
         }
         return outcome;
     }

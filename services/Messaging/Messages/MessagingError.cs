@@ -21,6 +21,13 @@ public sealed record MessagingError(string Code, string Title, string Detail, st
 
     public static MessagingError NotAllowed(string detail) => new("not-allowed", "Not allowed", detail);
 
+    /// <summary>One of a direct conversation's two people blocked the other; the same code as any refusal.</summary>
+    public static MessagingError Blocked() => NotAllowed("You cannot send to or open a conversation with this person.");
+
+    /// <summary>The person's settings (who may add them, or a block) refuse this add; which of the two is not said.</summary>
+    public static MessagingError GroupAddRefused(long userId) => new(
+        "not-allowed", "Not allowed", $"User {userId} cannot be added to a group by you.", "userId");
+
     public static MessagingError Invalid(string field, string detail) => new(
         "invalid-request", "The request is invalid", detail, field);
 

@@ -5,11 +5,11 @@ namespace Chat.Messaging.Messages;
 
 /// <summary>
 /// With <see cref="MessagingOptions.RetentionDays"/> set, deletes older messages in small batches (short write
-/// transactions, so sends never wait long) and tells Media which attachments they held.
+/// transactions, so sends never wait long); each batch records in the media outbox which attachments its messages held.
 /// </summary>
 public sealed class RetentionService(
     IMessageStore messages,
-    MediaReleaser media,
+    MediaReferenceDispatcher mediaReferences,
     IOptions<MessagingOptions> options,
     TimeProvider time,
     ILogger<RetentionService> logger) : BackgroundService
@@ -51,7 +51,8 @@ public sealed class RetentionService(
             total += pruned.Count;
             if (pruned.MediaIds.Count > 0)
             {
-                await media.ReleaseAsync(pruned.MediaIds, cancellationToken);
+                // The prune wrote the releases to the outbox in its own transaction; the dispatcher delivers them in chunks.
+                mediaReferences.Wake();
             }
             if (pruned.Count < settings.RetentionBatchSize)
             {

@@ -11,7 +11,7 @@ namespace Chat.Messaging.Presence;
 
 /// <summary>
 /// Listens to Presence's change channel and tells this replica's connections of the users who share a
-/// conversation with the changed user. Every replica hears every change and delivers only to its own
+/// conversation with the changed user (never one blocked either way). Every replica hears every change and delivers only to its own
 /// connections, so nobody gets a copy per replica. Changes inside the coalescing window collapse into the last,
 /// and a user whose status ends where it was last delivered (a flap) is not announced at all.
 /// </summary>
@@ -19,6 +19,7 @@ public sealed class PresenceRelay(
     IConnectionMultiplexer redis,
     PresenceReporter connections,
     IConversationStore conversations,
+    IBlockStore blocks,
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<PresenceOptions> options,
     ILogger<PresenceRelay> logger) : BackgroundService
@@ -76,7 +77,7 @@ public sealed class PresenceRelay(
         _lastDelivered[change.UserId] = change.Status;
         try
         {
-            var contacts = await conversations.ListContactsAsync(change.UserId, cancellationToken);
+            var contacts = await PresenceAudience.ContactsOfAsync(change.UserId, conversations, blocks, cancellationToken);
             var local = connections.LocalConnectionsOf(contacts);
             if (local.Count > 0)
             {

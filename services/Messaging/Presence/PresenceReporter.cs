@@ -27,21 +27,30 @@ public sealed class PresenceOptions
 /// that if this replica dies its users expire within Presence's timeout. Reports are queued, never awaited by
 /// the hub: a slow or absent Presence must not slow down connecting.
 /// </summary>
+/// <remarks>
+/// The queue is bounded by the connections, not by the calls: a connection queues one open and one close, idle/active
+/// reports coalesce per connection (one waits at most, carrying the latest state) and heartbeats coalesce into one.
+/// A client that floods <c>SetPresence</c> therefore costs at most one request per round and cannot hold back
+/// anyone's open, close or heartbeat.
+/// </remarks>
 public sealed class PresenceReporter(IHttpClientFactory httpClients, ILogger<PresenceReporter> logger)
 {
     public const string HttpClientName = "presence";
 
     private readonly ConcurrentDictionary<string, ConnectionReport> _connections = new();
     // Opens, closes and idle reports in the order they happened, so Presence never hears of a connection's idleness before the connection.
-    private readonly Channel<(ChangeKind Kind, ConnectionReport Report)> _changes =
-        Channel.CreateUnbounded<(ChangeKind, ConnectionReport)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(ChangeKind Kind, ConnectionReport? Report)> _changes =
+        Channel.CreateUnbounded<(ChangeKind, ConnectionReport?)>(new UnboundedChannelOptions { SingleReader = true });
+    // The latest idle (true) or active state of each connection whose report is queued but not sent; guarded by itself.
+    private readonly Dictionary<string, bool> _pendingAway = [];
+    private int _heartbeatQueued;
 
     private enum ChangeKind
     {
         Opened,
         Closed,
-        Away,
-        Active,
+        /// <summary>The connection's latest state is in <see cref="_pendingAway"/>, read when it is sent.</summary>
+        AwayChanged,
         /// <summary>All live connections, read when it is sent: ordered after any close before it, so a closed one never comes back.</summary>
         Heartbeat,
     }
@@ -71,23 +80,37 @@ public sealed class PresenceReporter(IHttpClientFactory httpClients, ILogger<Pre
     {
         if (_connections.TryRemove(connectionId, out var report))
         {
+            lock (_pendingAway)
+            {
+                _pendingAway.Remove(connectionId);
+            }
             _changes.Writer.TryWrite((ChangeKind.Closed, report));
         }
     }
 
-    /// <summary>The client on this connection went idle, or came back.</summary>
+    /// <summary>The client on this connection went idle, or came back; replaces a report of it not sent yet.</summary>
     public void SetAway(string connectionId, bool away)
     {
-        if (_connections.TryGetValue(connectionId, out var report))
+        if (!_connections.TryGetValue(connectionId, out var report))
         {
-            _changes.Writer.TryWrite((away ? ChangeKind.Away : ChangeKind.Active, report));
+            return;
+        }
+        lock (_pendingAway)
+        {
+            var queued = _pendingAway.ContainsKey(connectionId);
+            _pendingAway[connectionId] = away;
+            if (!queued)
+            {
+                _changes.Writer.TryWrite((ChangeKind.AwayChanged, report));
+            }
         }
     }
 
     /// <summary>Sends queued changes in order, runs of opens or closes batched into one request, until stopped.</summary>
     public async Task ReportChangesAsync(CancellationToken cancellationToken)
     {
-        var queued = new List<(ChangeKind Kind, ConnectionReport Report)>();
+        var queued = new List<(ChangeKind Kind, ConnectionReport? Report)>();
+        var run = new List<ConnectionReport>();
         while (await _changes.Reader.WaitToReadAsync(cancellationToken))
         {
             while (_changes.Reader.TryRead(out var change))
@@ -96,37 +119,54 @@ public sealed class PresenceReporter(IHttpClientFactory httpClients, ILogger<Pre
             }
             for (var i = 0; i < queued.Count;)
             {
-                var kind = queued[i].Kind;
-                var run = queued.Skip(i).TakeWhile(c => c.Kind == kind).Select(c => c.Report).ToArray();
-                i += run.Length;
+                var (kind, report) = queued[i];
                 switch (kind)
                 {
-                    case ChangeKind.Opened:
-                        await PostAsync("connections", new ConnectionsReport(run), cancellationToken);
-                        break;
-                    case ChangeKind.Closed:
-                        await PostAsync("disconnects", new ConnectionsReport(run), cancellationToken);
-                        break;
+                    case ChangeKind.Opened or ChangeKind.Closed:
+                        run.Clear();
+                        for (; i < queued.Count && queued[i].Kind == kind; i++)
+                        {
+                            run.Add(queued[i].Report!);
+                        }
+                        await PostAsync(kind == ChangeKind.Opened ? "connections" : "disconnects", new ConnectionsReport(run.ToArray()), cancellationToken);
+                        continue;
                     case ChangeKind.Heartbeat:
+                        Volatile.Write(ref _heartbeatQueued, 0);
                         if (!_connections.IsEmpty)
                         {
                             await PostAsync("heartbeats", new ConnectionsReport(_connections.Values.ToArray()), cancellationToken);
                         }
                         break;
-                    default:
-                        foreach (var report in run)
+                    case ChangeKind.AwayChanged:
+                        if (TakePendingAway(report!.ConnectionId) is { } away)
                         {
-                            await PostAsync("away", new AwayReport(report.UserId, report.ConnectionId, kind == ChangeKind.Away), cancellationToken);
+                            await PostAsync("away", new AwayReport(report.UserId, report.ConnectionId, away), cancellationToken);
                         }
                         break;
                 }
+                i++;
             }
             queued.Clear();
         }
     }
 
-    /// <summary>Queues one heartbeat for every live connection of this replica (one request).</summary>
-    public void QueueHeartbeat() => _changes.Writer.TryWrite((ChangeKind.Heartbeat, null!));
+    /// <summary>The connection's latest unsent idle state, now being sent; null if it closed since.</summary>
+    private bool? TakePendingAway(string connectionId)
+    {
+        lock (_pendingAway)
+        {
+            return _pendingAway.Remove(connectionId, out var away) ? away : null;
+        }
+    }
+
+    /// <summary>Queues one heartbeat for every live connection of this replica (one request), unless one is already waiting.</summary>
+    public void QueueHeartbeat()
+    {
+        if (Interlocked.Exchange(ref _heartbeatQueued, 1) == 0)
+        {
+            _changes.Writer.TryWrite((ChangeKind.Heartbeat, null));
+        }
+    }
 
     private async Task PostAsync<T>(string what, T report, CancellationToken cancellationToken)
     {

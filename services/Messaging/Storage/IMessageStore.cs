@@ -15,8 +15,17 @@ public interface IMessageStore
     /// </summary>
     Task<MessagePage> GetPageAsync(long conversationId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Messages up to <paramref name="throughSeq"/> edited or deleted after <paramref name="afterVersion"/>, by version.</summary>
-    Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Messages after <paramref name="afterSeq"/> in ascending seq, as many as <paramref name="budget"/> admits; rows are
+    /// read one at a time and reading stops at the first that does not fit (then the budget is exhausted).
+    /// </summary>
+    Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long conversationId, long afterSeq, ReadBudget budget, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Messages up to <paramref name="throughSeq"/> edited or deleted after <paramref name="afterVersion"/>, in ascending
+    /// version, as many as <paramref name="budget"/> admits (read as <see cref="GetMessagesAfterAsync"/> reads).
+    /// </summary>
+    Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, ReadBudget budget, CancellationToken cancellationToken);
 
     /// <summary>The newest message of each conversation given.</summary>
     Task<IReadOnlyDictionary<long, ChatMessage>> GetLastMessagesAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken);

@@ -36,6 +36,23 @@ internal static class MessageRows
         return messages;
     }
 
+    /// <summary>Reads rows in order while they fit the budget; the first that does not ends the read, and later rows are never loaded.</summary>
+    public static async Task<List<ChatMessage>> ReadWithinAsync(SqliteCommand select, ReadBudget budget, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var message = Read(reader);
+            if (!budget.TryTake(message))
+            {
+                break;
+            }
+            messages.Add(message);
+        }
+        return messages;
+    }
+
     /// <summary>Appends with the conversation's next seq and version; the caller holds the write transaction.</summary>
     public static async Task<ChatMessage> AppendAsync(
         SqliteConnection connection,

@@ -52,10 +52,32 @@ public sealed class MessagingDatabase
         CREATE INDEX messages_by_age ON messages (created_at)
         """;
 
+    // Media reference changes waiting for Media, written in the transaction of the append, delete or prune (IMediaOutbox).
+    private const string MediaOutbox = """
+        CREATE TABLE media_outbox (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            media_id        INTEGER NOT NULL,
+            conversation_id INTEGER NOT NULL,
+            seq             INTEGER NOT NULL,
+            attached        INTEGER NOT NULL
+        );
+        CREATE INDEX media_outbox_by_message ON media_outbox (conversation_id, seq)
+        """;
+
+    // Messaging's copy of Identity's blocks (see IBlockStore); the send path reads it by primary key.
+    private const string BlocksSchema = """
+        CREATE TABLE IF NOT EXISTS blocks (
+            blocker_id INTEGER NOT NULL,
+            blocked_id INTEGER NOT NULL,
+            PRIMARY KEY (blocker_id, blocked_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS blocks_by_blocked ON blocks (blocked_id, blocker_id)
+        """;
+
     public MessagingDatabase(string path)
     {
         Database = new SqliteDatabase(path);
-        Database.Migrate(InitialSchema, VersionsAndSystemMessages);
+        Database.Migrate(InitialSchema, VersionsAndSystemMessages, MediaOutbox, BlocksSchema);
     }
 
     public SqliteDatabase Database { get; }

@@ -70,6 +70,8 @@ public enum AppendStatus
     Duplicate,
     /// <summary>No such conversation, or the sender is not in it.</summary>
     NotMember,
+    /// <summary>A direct conversation whose two members are blocked (either way).</summary>
+    Blocked,
 }
 
 public readonly record struct AppendResult(AppendStatus Status, ChatMessage? Message, IReadOnlyList<long> MemberIds);

@@ -9,6 +9,9 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
 {
     private static readonly FilterDefinitionBuilder<MessageDocument> Filter = Builders<MessageDocument>.Filter;
 
+    // Sixteen 100,000-character messages are the most a budgeted read fetches past its cut.
+    private static readonly FindOptions ReadInBatches = new() { BatchSize = 16 };
+
     public async Task<AppendResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
     {
         using var activity = ChatTelemetry.ActivitySource.StartActivity("messages.append");
@@ -31,11 +34,18 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
                 {
                     return new AppendResult(AppendStatus.Duplicate, existing.ToMessage(), memberIds);
                 }
+                if (conversation.Kind == ConversationKinds.Direct && memberIds.FirstOrDefault(id => id != message.SenderId) is var other and not 0
+                    && await MongoBlockStore.Collection(database).Find(session, MongoBlockStore.EitherWay(message.SenderId, other)).AnyAsync(ct))
+                {
+                    return new AppendResult(AppendStatus.Blocked, null, []);
+                }
 
                 // The $inc in AppendAsync writes the conversation document read above: a membership change committed
                 // since that read makes this transaction conflict and start again, so the check above cannot go stale.
                 var stored = await database.AppendAsync(session, message.ConversationId, message.SenderId, message.ClientMessageId,
                     MessageKinds.Text, message.Text, message.Media, null, time.GetUtcNow(), ct);
+                // Attachments are announced to Media through the outbox, committed with the message; only sends with media use it.
+                await database.AddToMediaOutboxAsync(session, MediaReferenceChange.For(stored.ConversationId, stored.Seq, message.Media, attached: true), ct);
                 return new AppendResult(AppendStatus.Appended, stored, memberIds);
             }, cancellationToken);
         }
@@ -73,18 +83,20 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
         return new MessagePage(messages, hasMore);
     }
 
-    public async Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, int limit, CancellationToken cancellationToken)
-    {
-        var documents = await database.Messages
-            .Find(Filter.Eq(m => m.ConversationId, conversationId)
-                & Filter.Gt(m => m.Version, afterVersion)
-                & Filter.Lte(m => m.Seq, throughSeq)
-                & (Filter.Ne(m => m.EditedAt, null) | Filter.Ne(m => m.DeletedAt, null)))
-            .SortBy(m => m.Version)
-            .Limit(limit)
-            .ToListAsync(cancellationToken);
-        return documents.ConvertAll(m => m.ToMessage());
-    }
+    public Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long conversationId, long afterSeq, ReadBudget budget, CancellationToken cancellationToken) =>
+        ReadWithinAsync(
+            database.Messages.Find(Filter.Eq(m => m.ConversationId, conversationId) & Filter.Gt(m => m.Seq, afterSeq), ReadInBatches).SortBy(m => m.Seq),
+            budget, cancellationToken);
+
+    public Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, ReadBudget budget, CancellationToken cancellationToken) =>
+        ReadWithinAsync(
+            database.Messages
+                .Find(Filter.Eq(m => m.ConversationId, conversationId)
+                    & Filter.Gt(m => m.Version, afterVersion)
+                    & Filter.Lte(m => m.Seq, throughSeq)
+                    & (Filter.Ne(m => m.EditedAt, null) | Filter.Ne(m => m.DeletedAt, null)), ReadInBatches)
+                .SortBy(m => m.Version),
+            budget, cancellationToken);
 
     public async Task<IReadOnlyDictionary<long, ChatMessage>> GetLastMessagesAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
     {
@@ -121,15 +133,42 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
         {
             var batch = await database.Messages.Find(session, m => m.CreatedAt < cutoffMs)
                 .Limit(batchSize)
-                .Project(m => new { m.Id, m.Media })
+                .Project(m => new { m.Id, m.ConversationId, m.Seq, m.Media })
                 .ToListAsync(ct);
             if (batch.Count == 0)
             {
                 return new PrunedMessages(0, []);
             }
             var deleted = await database.Messages.DeleteManyAsync(session, Filter.In(m => m.Id, batch.Select(m => m.Id)), cancellationToken: ct);
-            return new PrunedMessages((int)deleted.DeletedCount, batch.SelectMany(m => m.Media).ToArray());
+            var released = batch.SelectMany(m => MediaReferenceChange.For(m.ConversationId, m.Seq, m.Media, attached: false)).ToArray();
+            // Media learns of the release through the outbox, in this transaction: a prune that commits is never forgotten.
+            await database.AddToMediaOutboxAsync(session, released, ct);
+            return new PrunedMessages((int)deleted.DeletedCount, released.Select(r => r.MediaId).ToArray());
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads documents in order while they fit the budget, from a cursor in small batches: reading stops at the first
+    /// that does not fit, so at most one batch beyond the cut is ever fetched, not the whole row limit.
+    /// </summary>
+    private static async Task<IReadOnlyList<ChatMessage>> ReadWithinAsync(
+        IFindFluent<MessageDocument, MessageDocument> find, ReadBudget budget, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>();
+        using var cursor = await find.Limit(budget.RowLimit).ToCursorAsync(cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+        {
+            foreach (var document in cursor.Current)
+            {
+                var message = document.ToMessage();
+                if (!budget.TryTake(message))
+                {
+                    return messages;
+                }
+                messages.Add(message);
+            }
+        }
+        return messages;
     }
 
     private static FilterDefinition<MessageDocument> IdempotencyKey(NewMessage message) =>
@@ -177,6 +216,13 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
                 Filter.Eq(m => m.Id, document.Id),
                 change.Update.Set(m => m.Version, counters.LastVersion),
                 cancellationToken: ct);
-            return new MessageChange(ChangeStatus.Done, change.Changed with { Version = counters.LastVersion }, conversation.ToConversation().MemberIds);
+            // A delete takes the attachments off the message; Media learns of it through the outbox, in this transaction.
+            var released = change.Changed.DeletedAt is not null && message.Media.Count > 0 ? message.Media : null;
+            if (released is not null)
+            {
+                await database.AddToMediaOutboxAsync(session, MediaReferenceChange.For(conversationId, seq, released, attached: false), ct);
+            }
+            return new MessageChange(ChangeStatus.Done, change.Changed with { Version = counters.LastVersion }, conversation.ToConversation().MemberIds,
+                released);
         }, cancellationToken);
 }

@@ -16,6 +16,7 @@ public sealed class MongoMessagingDatabase
 {
     public const string ConversationsName = "conversations";
     public const string MessagesName = "messages";
+    public const string MediaOutboxName = "media_outbox";
 
     public MongoMessagingDatabase(IMongoClient client, IMongoDatabase database, MongoIdSequences ids)
     {
@@ -23,6 +24,9 @@ public sealed class MongoMessagingDatabase
         Ids = ids;
         Conversations = database.GetCollection<ConversationDocument>(ConversationsName);
         Messages = database.GetCollection<MessageDocument>(MessagesName);
+        MediaOutbox = database.GetCollection<MediaOutboxDocument>(MediaOutboxName);
+        MediaOutbox.Indexes.CreateOne(new CreateIndexModel<MediaOutboxDocument>(
+            Builders<MediaOutboxDocument>.IndexKeys.Ascending(o => o.ConversationId).Ascending(o => o.Seq), new CreateIndexOptions { Name = "by_message" }));
 
         var conversationIndex = Builders<ConversationDocument>.IndexKeys;
         Conversations.Indexes.CreateMany(
@@ -57,6 +61,18 @@ public sealed class MongoMessagingDatabase
     public IMongoCollection<ConversationDocument> Conversations { get; }
 
     public IMongoCollection<MessageDocument> Messages { get; }
+
+    /// <summary>Media reference changes waiting for Media (<see cref="IMediaOutbox"/>), oldest first by id.</summary>
+    public IMongoCollection<MediaOutboxDocument> MediaOutbox { get; }
+
+    /// <summary>Adds media reference changes in the caller's transaction, so they commit (or abort) with the message change.</summary>
+    public async Task AddToMediaOutboxAsync(IClientSessionHandle session, IReadOnlyList<MediaReferenceChange> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count > 0)
+        {
+            await MediaOutbox.InsertManyAsync(session, changes.Select(MediaOutboxDocument.From), cancellationToken: cancellationToken);
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> in a transaction; the driver retries it on transient errors (write conflicts).</summary>
     public async Task<T> WriteAsync<T>(Func<IClientSessionHandle, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
@@ -105,6 +121,12 @@ public sealed class MongoMessagingDatabase
             Version = counters.LastVersion,
         };
         await Messages.InsertOneAsync(session, message, cancellationToken: cancellationToken);
+        // What you sent you have read, as in SQLite: the sender's own marker moves to the message (a non-member has none).
+        await Conversations.UpdateOneAsync(session,
+            Builders<ConversationDocument>.Filter.Eq(c => c.Id, conversationId)
+                & Builders<ConversationDocument>.Filter.ElemMatch(c => c.Members, m => m.UserId == senderId),
+            Builders<ConversationDocument>.Update.Max("members.$.lastReadSeq", counters.LastSeq),
+            cancellationToken: cancellationToken);
         return message.ToMessage();
     }
 
@@ -231,6 +253,35 @@ public sealed class MongoMessagingDatabase
             EditedAt is { } edited ? DateTimeOffset.FromUnixTimeMilliseconds(edited) : null,
             DeletedAt is { } deleted ? DateTimeOffset.FromUnixTimeMilliseconds(deleted) : null,
             Version);
+    }
+
+    public sealed class MediaOutboxDocument
+    {
+        [BsonId]
+        public ObjectId Id { get; set; }
+
+        [BsonElement("mediaId")]
+        public long MediaId { get; set; }
+
+        [BsonElement("conversationId")]
+        public long ConversationId { get; set; }
+
+        [BsonElement("seq")]
+        public long Seq { get; set; }
+
+        [BsonElement("attached")]
+        public bool Attached { get; set; }
+
+        public static MediaOutboxDocument From(MediaReferenceChange change) => new()
+        {
+            Id = ObjectId.GenerateNewId(),
+            MediaId = change.MediaId,
+            ConversationId = change.ConversationId,
+            Seq = change.Seq,
+            Attached = change.Attached,
+        };
+
+        public MediaReferenceChange ToChange() => new(MediaId, ConversationId, Seq, Attached);
     }
 
     public sealed class SystemDocument

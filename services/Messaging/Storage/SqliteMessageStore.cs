@@ -161,6 +161,10 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         {
             return new AppendResult(AppendStatus.Duplicate, original, memberIds);
         }
+        if (await commands.IsBlockedDirectAsync(message))
+        {
+            return new AppendResult(AppendStatus.Blocked, null, []);
+        }
         return new AppendResult(AppendStatus.Appended, await commands.InsertAsync(message, now), memberIds);
     }
 
@@ -179,6 +183,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         private readonly SqliteCommand _next;
         private readonly SqliteCommand _insert;
         private readonly SqliteCommand _senderRead;
+        private readonly SqliteCommand _outbox;
+        private readonly SqliteCommand _blocked;
 
         public AppendCommands(SqliteConnection connection)
         {
@@ -209,6 +215,23 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             _senderRead.Parameters.Add("@seq", SqliteType.Integer);
             _senderRead.Parameters.Add("@conversation", SqliteType.Integer);
             _senderRead.Parameters.Add("@sender", SqliteType.Integer);
+            // Attachments are announced to Media through the outbox, committed with the message; only sends with media use it.
+            _outbox = connection.CreateCommand(
+                "INSERT INTO media_outbox (media_id, conversation_id, seq, attached) VALUES (@media, @conversation, @seq, 1)", transaction);
+            _outbox.Parameters.Add("@media", SqliteType.Integer);
+            _outbox.Parameters.Add("@conversation", SqliteType.Integer);
+            _outbox.Parameters.Add("@seq", SqliteType.Integer);
+            // Checked in the append's own transaction: a block committed before it is never overtaken by a send.
+            _blocked = connection.CreateCommand("""
+                SELECT EXISTS (
+                    SELECT 1 FROM conversations c
+                    JOIN members other ON other.conversation_id = c.id AND other.user_id <> @sender
+                    WHERE c.id = @conversation AND c.kind = 'direct'
+                      AND (EXISTS (SELECT 1 FROM blocks WHERE blocker_id = @sender AND blocked_id = other.user_id)
+                        OR EXISTS (SELECT 1 FROM blocks WHERE blocker_id = other.user_id AND blocked_id = @sender)))
+                """, transaction);
+            _blocked.Parameters.Add("@conversation", SqliteType.Integer);
+            _blocked.Parameters.Add("@sender", SqliteType.Integer);
             foreach (var (name, type) in new[] { ("@conversation", SqliteType.Integer), ("@seq", SqliteType.Integer), ("@sender", SqliteType.Integer),
                 ("@client", SqliteType.Text), ("@text", SqliteType.Text), ("@media", SqliteType.Text), ("@now", SqliteType.Integer), ("@version", SqliteType.Integer) })
             {
@@ -224,6 +247,16 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             _next.Transaction = transaction;
             _insert.Transaction = transaction;
             _senderRead.Transaction = transaction;
+            _outbox.Transaction = transaction;
+            _blocked.Transaction = transaction;
+        }
+
+        /// <summary>Whether this is a direct conversation whose two members are blocked, either way.</summary>
+        public async Task<bool> IsBlockedDirectAsync(NewMessage message)
+        {
+            _blocked.Parameters[0].Value = message.ConversationId;
+            _blocked.Parameters[1].Value = message.SenderId;
+            return (long)(await _blocked.ExecuteScalarAsync())! == 1;
         }
 
         public async Task<List<long>> ReadMemberIdsAsync(long conversationId)
@@ -270,6 +303,13 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             _senderRead.Parameters[1].Value = message.ConversationId;
             _senderRead.Parameters[2].Value = message.SenderId;
             await _senderRead.ExecuteNonQueryAsync();
+            foreach (var mediaId in message.Media)
+            {
+                _outbox.Parameters[0].Value = mediaId;
+                _outbox.Parameters[1].Value = message.ConversationId;
+                _outbox.Parameters[2].Value = seq;
+                await _outbox.ExecuteNonQueryAsync();
+            }
             return new ChatMessage(message.ConversationId, seq, message.SenderId, message.ClientMessageId, MessageKinds.Text, message.Text,
                 message.Media, null, DateTimeOffset.FromUnixTimeMilliseconds(nowMs), null, null, version);
         }
@@ -281,6 +321,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             await _next.DisposeAsync();
             await _insert.DisposeAsync();
             await _senderRead.DisposeAsync();
+            await _outbox.DisposeAsync();
+            await _blocked.DisposeAsync();
         }
     }
 
@@ -309,7 +351,18 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         return new MessagePage(messages, hasMore);
     }
 
-    public async Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long conversationId, long afterSeq, ReadBudget budget, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.Database.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand(
+            $"SELECT {Columns} FROM messages WHERE conversation_id = @conversation AND seq > @after ORDER BY seq LIMIT @take")
+            .With("@conversation", conversationId)
+            .With("@after", afterSeq)
+            .With("@take", budget.RowLimit);
+        return await MessageRows.ReadWithinAsync(select, budget, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> GetUpdatesAsync(long conversationId, long throughSeq, long afterVersion, ReadBudget budget, CancellationToken cancellationToken)
     {
         await using var connection = await database.Database.OpenAsync(cancellationToken);
         await using var select = connection.CreateCommand($"""
@@ -321,8 +374,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             .With("@conversation", conversationId)
             .With("@version", afterVersion)
             .With("@through", throughSeq)
-            .With("@take", limit);
-        return await MessageRows.ReadAllAsync(select, cancellationToken);
+            .With("@take", budget.RowLimit);
+        return await MessageRows.ReadWithinAsync(select, budget, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<long, ChatMessage>> GetLastMessagesAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken)
@@ -365,19 +418,24 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         {
             await using var delete = connection.CreateCommand("""
                 DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages WHERE created_at < @cutoff LIMIT @batch)
-                RETURNING media
+                RETURNING conversation_id, seq, media
                 """, transaction)
                 .With("@cutoff", cutoff.ToUnixTimeMilliseconds())
                 .With("@batch", batchSize);
             var count = 0;
-            var media = new List<long>();
-            await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var released = new List<MediaReferenceChange>();
+            await using (var reader = await delete.ExecuteReaderAsync(cancellationToken))
             {
-                count++;
-                media.AddRange(MessageRows.ParseMedia(reader.GetNullableString(0)));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    count++;
+                    released.AddRange(MediaReferenceChange.For(
+                        reader.GetInt64(0), reader.GetInt64(1), MessageRows.ParseMedia(reader.GetNullableString(2)), attached: false));
+                }
             }
-            return new PrunedMessages(count, media);
+            // Media learns of the release through the outbox, in this transaction: a prune that commits is never forgotten.
+            await SqliteMediaOutbox.AddAsync(connection, transaction, released, cancellationToken);
+            return new PrunedMessages(count, released.ConvertAll(r => r.MediaId));
         }, cancellationToken);
 
     /// <summary>
@@ -434,7 +492,12 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
                 update.With("@text", change.Text);
             }
             await update.ExecuteNonQueryAsync(cancellationToken);
-            // A delete (no new text) takes the attachments off the message.
+            // A delete (no new text) takes the attachments off the message; Media learns of it through the outbox, in this transaction.
+            if (change.Text is null && message.Media.Count > 0)
+            {
+                await SqliteMediaOutbox.AddAsync(connection, transaction,
+                    MediaReferenceChange.For(conversationId, seq, message.Media, attached: false), cancellationToken);
+            }
             return new MessageChange(ChangeStatus.Done, change.Changed with { Version = version }, memberIds,
                 change.Text is null ? message.Media : null);
         }, cancellationToken);

@@ -20,4 +20,7 @@ public sealed class ContactDirectory(IHttpClientFactory httpClients, IMemoryCach
                 .GetFromJsonAsync<long[]>($"/internal/contacts/{userId}", cancellationToken) ?? [];
             return (IReadOnlySet<long>)contacts.Append(userId).ToHashSet();
         }))!;
+
+    /// <summary>Drops the user's cached contacts (a block changed them), so the next query asks Messaging again.</summary>
+    public void Forget(long userId) => cache.Remove(userId);
 }

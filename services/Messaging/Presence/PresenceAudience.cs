@@ -1,0 +1,21 @@
+using Chat.Messaging.Storage;
+
+namespace Chat.Messaging.Presence;
+
+/// <summary>Who may see a user's presence: those sharing a conversation with them, less anyone blocked either way.</summary>
+public static class PresenceAudience
+{
+    public static async Task<IReadOnlySet<long>> ContactsOfAsync(
+        long userId, IConversationStore conversations, IBlockStore blocks, CancellationToken cancellationToken)
+    {
+        var contacts = await conversations.ListContactsAsync(userId, cancellationToken);
+        var blocked = await blocks.BlockedEitherWayAsync(userId, cancellationToken);
+        if (blocked.Count == 0)
+        {
+            return contacts;
+        }
+        var visible = contacts.ToHashSet();
+        visible.ExceptWith(blocked);
+        return visible;
+    }
+}

@@ -1,0 +1,96 @@
+extern alias MessagingService;
+
+using Chat.Mongo;
+using Chat.Testing;
+using MessagingService::Chat.Messaging.Storage;
+using Microsoft.Extensions.Time.Testing;
+using MongoDB.Driver;
+
+namespace Chat.Messaging.Tests;
+
+/// <summary>What every block store must do, and how the message store's append honours it; a MongoDB set derives from this too.</summary>
+public abstract class BlockStoreContractTests
+{
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>A fresh, empty set of stores on one database.</summary>
+    protected abstract (IConversationStore Conversations, IMessageStore Messages, IBlockStore Blocks) CreateStores();
+
+    [ContractFact]
+    public async Task ADirectAppendBetweenABlockedPairIsRefusedEitherWayAndResumesAfterAnUnblock()
+    {
+        var (conversations, messages, blocks) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        await blocks.SetAsync(1, 2, blocked: true, CancellationToken.None);
+
+        var fromBlocked = await messages.AppendAsync(new NewMessage(direct.Id, 2, "b1", "hi", []), CancellationToken.None);
+        var fromBlocker = await messages.AppendAsync(new NewMessage(direct.Id, 1, "a1", "hi", []), CancellationToken.None);
+        await blocks.SetAsync(1, 2, blocked: false, CancellationToken.None);
+        var afterwards = await messages.AppendAsync(new NewMessage(direct.Id, 2, "b2", "hi again", []), CancellationToken.None);
+
+        Assert.Equal(AppendStatus.Blocked, fromBlocked.Status);
+        Assert.Equal(AppendStatus.Blocked, fromBlocker.Status);
+        Assert.Equal(AppendStatus.Appended, afterwards.Status);
+        Assert.Equal(1, afterwards.Message!.Seq);
+    }
+
+    [ContractFact]
+    public async Task AGroupAppendIsNotRefusedByABlockBetweenTwoOfItsMembers()
+    {
+        var (conversations, messages, blocks) = CreateStores();
+        var group = (await conversations.CreateGroupAsync(1, "Club", [2, 3], CancellationToken.None)).Conversation!;
+        await blocks.SetAsync(1, 2, blocked: true, CancellationToken.None);
+
+        var result = await messages.AppendAsync(new NewMessage(group.Id, 2, "g1", "hello all", []), CancellationToken.None);
+
+        Assert.Equal(AppendStatus.Appended, result.Status);
+    }
+
+    [ContractFact]
+    public async Task BlocksAreIdempotentAndAnsweredFromEitherSide()
+    {
+        var (_, _, blocks) = CreateStores();
+        await blocks.SetAsync(1, 2, blocked: true, CancellationToken.None);
+        await blocks.SetAsync(1, 2, blocked: true, CancellationToken.None);
+        await blocks.SetAsync(3, 1, blocked: true, CancellationToken.None);
+        await blocks.SetAsync(4, 5, blocked: false, CancellationToken.None);
+
+        Assert.True(await blocks.EitherBlockedAsync(2, 1, CancellationToken.None));
+        Assert.False(await blocks.EitherBlockedAsync(2, 3, CancellationToken.None));
+        Assert.Equal([3L], await blocks.WhoBlockedAsync(1, [2, 3, 4], CancellationToken.None));
+        Assert.Equal([2L, 3L], (await blocks.BlockedEitherWayAsync(1, CancellationToken.None)).Order());
+        await blocks.SetAsync(1, 2, blocked: false, CancellationToken.None);
+        Assert.False(await blocks.EitherBlockedAsync(1, 2, CancellationToken.None));
+    }
+}
+
+public sealed class SqliteBlockStoreTests : BlockStoreContractTests
+{
+    private readonly string _path = Path.Combine(Directory.CreateTempSubdirectory("chat-blocks-").FullName, "messaging.db");
+
+    protected override (IConversationStore Conversations, IMessageStore Messages, IBlockStore Blocks) CreateStores()
+    {
+        var database = new MessagingDatabase(_path);
+        return (new SqliteConversationStore(database, Clock), new SqliteMessageStore(database, Clock), new SqliteBlockStore(database));
+    }
+}
+
+[RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
+public sealed class MongoBlockStoreTests : BlockStoreContractTests, IDisposable
+{
+    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
+    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-blocks-test");
+
+    protected override (IConversationStore Conversations, IMessageStore Messages, IBlockStore Blocks) CreateStores()
+    {
+        var mongo = _client.GetDatabase(_databaseName);
+        var database = new MongoMessagingDatabase(_client, mongo, new MongoIdSequences(mongo));
+        return (new MongoConversationStore(database, Clock), new MongoMessageStore(database, Clock), new MongoBlockStore(database));
+    }
+
+    public void Dispose()
+    {
+        _client.DropDatabase(_databaseName);
+        _client.Dispose();
+    }
+}
