@@ -15,6 +15,7 @@ var maxUploadBytes = builder.Configuration.GetValue("Media:MaxUploadBytes", 25L 
 // Services, each with its own store.
 var identity = builder.AddService<Projects.Chat_Identity>("identity")
     .WithEnvironment("Identity__DataDirectory", Path.Combine(dataDirectory, "identity"))
+    // Identity serves the session revocation feed on an internal route.
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithDocuments(stores);
 

@@ -88,11 +88,14 @@ internal static class Extensions
             return new RedisRole(redis, redis);
         }
 
+        // Generated per run and handed only to the services that reference the role; Garnet refuses connections without it.
+        var password = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
         var garnet = builder.AddProject<Projects.Chat_Garnet>("garnet")
-            .WithEndpoint(port: FreeLoopbackPort(), scheme: "tcp", name: "tcp", env: "GARNET_PORT", isProxied: false);
+            .WithEndpoint(port: FreeLoopbackPort(), scheme: "tcp", name: "tcp", env: "GARNET_PORT", isProxied: false)
+            .WithEnvironment("GARNET_PASSWORD", password);
         var endpoint = garnet.GetEndpoint("tcp");
         var connectionString = builder.AddConnectionString(RedisConnectionName,
-            ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},abortConnect=false"));
+            ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},password={password},abortConnect=false"));
         return new RedisRole(connectionString, garnet);
     }
 

@@ -1,12 +1,13 @@
+using Chat.Garnet;
 using Garnet;
 
 // The embedded Redis role: Garnet speaks the Redis protocol, so the services cannot tell it from Redis.
-var port = Environment.GetEnvironmentVariable("GARNET_PORT") ?? "6379";
-string[] garnetArgs = ["--bind", "127.0.0.1", "--port", port, "--lua", .. args];
+var port = Environment.GetEnvironmentVariable(EmbeddedRedisArguments.PortVariable) ?? "6379";
+var password = Environment.GetEnvironmentVariable(EmbeddedRedisArguments.PasswordVariable) ?? string.Empty;
 
-using var server = new GarnetServer(garnetArgs);
+using var server = new GarnetServer(EmbeddedRedisArguments.For(port, password, args));
 server.Start();
-Console.WriteLine($"Garnet listening on 127.0.0.1:{port}");
+Console.WriteLine($"Garnet listening on 127.0.0.1:{port} (password required)");
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };

@@ -30,6 +30,7 @@ public static class AuthenticationExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(JwksHttpClientName);
+        builder.Services.AddSessionRevocation();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<ChatTokenOptions>, IHttpClientFactory, TimeProvider>((jwt, tokenOptions, httpClients, time) =>
@@ -46,7 +47,12 @@ public static class AuthenticationExtensions
                     AutomaticRefreshInterval = TimeSpan.FromMinutes(10),
                     RefreshInterval = TimeSpan.FromSeconds(10),
                 };
-                jwt.Events = new JwtBearerEvents { OnMessageReceived = ReadHubTokenFromQuery, OnChallenge = WriteChallengeProblemAsync };
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = ReadHubTokenFromQuery,
+                    OnTokenValidated = RefuseRevokedSession,
+                    OnChallenge = WriteChallengeProblemAsync,
+                };
             });
 
         builder.Services.AddAuthorization();
@@ -116,6 +122,17 @@ public static class AuthenticationExtensions
                 title: title,
                 detail: description ?? "Send an access token in the Authorization header.")
             .ExecuteAsync(context.HttpContext);
+    }
+
+    /// <summary>A token of a session ended by logout, password change or refresh-token reuse is refused before it expires.</summary>
+    private static Task RefuseRevokedSession(TokenValidatedContext context)
+    {
+        var revoked = context.HttpContext.RequestServices.GetRequiredService<RevokedSessions>();
+        if (context.Principal is { } principal && revoked.IsRevoked(principal.GetSessionId()))
+        {
+            context.Fail(new SecurityTokenException("The session of this access token has ended."));
+        }
+        return Task.CompletedTask;
     }
 
     private static Task ReadHubTokenFromQuery(MessageReceivedContext context)

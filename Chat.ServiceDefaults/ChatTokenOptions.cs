@@ -17,6 +17,14 @@ public sealed class ChatTokenOptions
     [Required]
     public string JwksUrl { get; set; } = "http://identity/.well-known/jwks.json";
 
+    /// <summary>Identity's feed of revoked sessions; a logical service name, read with the internal key.</summary>
+    [Required]
+    public string RevocationsUrl { get; set; } = "http://identity/internal/identity/revocations";
+
+    /// <summary>How often each process reads the revocation feed: the bound on how long a revoked session's tokens still work.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Tolerated clock difference between Identity and the validating service.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);

@@ -15,7 +15,20 @@ public sealed class SqliteDatabase
     public SqliteDatabase(string path)
     {
         var fullPath = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+        if (!File.Exists(fullPath))
+        {
+            try
+            {
+                PrivateFiles.CreateNew(fullPath).Dispose();
+            }
+            catch (IOException) when (File.Exists(fullPath))
+            {
+                // Another replica sharing the file created it first.
+            }
+        }
+        PrivateFiles.Restrict(fullPath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = fullPath,

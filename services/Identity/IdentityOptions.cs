@@ -17,6 +17,13 @@ public sealed class IdentityOptions
     [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long after a refresh the replaced token may be presented again and get the same successor (an answer lost
+    /// to a page reload) rather than counting as theft and revoking the session. 0 turns the grace off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Age at which the signing key is replaced; the previous key stays published for validation.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan SigningKeyLifetime { get; set; } = TimeSpan.FromDays(30);

@@ -17,6 +17,7 @@ app.MapDefaultEndpoints();
 app.MapJwksApi();
 app.MapUsersApi();
 app.MapTokensApi();
+app.MapRevocationsApi();
 app.MapBlocksApi();
 app.MapInternalUsersApi().RequireInternalKey();
 

@@ -17,6 +17,13 @@ public sealed class MediaOptions
     [Range(1, 1L << 31)]
     public long MaxImagePixels { get; set; } = 50_000_000;
 
+    /// <summary>
+    /// Largest frames × canvas pixels an animated image may declare; read from its headers before decoding. Each frame
+    /// costs a whole canvas to whoever decodes it (a browser showing the original does), however small the file.
+    /// </summary>
+    [Range(1, 1L << 40)]
+    public long MaxAnimationPixels { get; set; } = 200_000_000;
+
     /// <summary>Longest side of a thumbnail, in pixels.</summary>
     [Range(16, 2048)]
     public int ThumbnailSize { get; set; } = 320;

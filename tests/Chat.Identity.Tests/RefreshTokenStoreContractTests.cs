@@ -25,11 +25,11 @@ public abstract class RefreshTokenStoreContractTests
         var (first, second, third) = (Hash(), Hash(), Hash());
         await store.CreateAsync(first, 7, "family", InADay, CancellationToken.None);
 
-        var rotated = await store.RotateAsync(first, second, InADay, CancellationToken.None);
-        var again = await store.RotateAsync(second, third, InADay, CancellationToken.None);
+        var rotated = await store.RotateAsync(first, Next(second), TimeSpan.Zero, CancellationToken.None);
+        var again = await store.RotateAsync(second, Next(third), TimeSpan.Zero, CancellationToken.None);
 
-        Assert.Equal(new RefreshResult(RefreshOutcome.Rotated, 7, "family"), rotated);
-        Assert.Equal(new RefreshResult(RefreshOutcome.Rotated, 7, "family"), again);
+        Assert.Equal((RefreshOutcome.Rotated, 7L, "family"), (rotated.Outcome, rotated.UserId, rotated.FamilyId));
+        Assert.Equal((RefreshOutcome.Rotated, 7L, "family"), (again.Outcome, again.UserId, again.FamilyId));
     }
 
     [ContractFact]
@@ -38,12 +38,12 @@ public abstract class RefreshTokenStoreContractTests
         var store = CreateStore();
         var (first, second, third, fourth) = (Hash(), Hash(), Hash(), Hash());
         await store.CreateAsync(first, 7, "family", InADay, CancellationToken.None);
-        await store.RotateAsync(first, second, InADay, CancellationToken.None);
+        await store.RotateAsync(first, Next(second), TimeSpan.Zero, CancellationToken.None);
 
-        var reuse = await store.RotateAsync(first, third, InADay, CancellationToken.None);
-        var newestAfterReuse = await store.RotateAsync(second, fourth, InADay, CancellationToken.None);
+        var reuse = await store.RotateAsync(first, Next(third), TimeSpan.Zero, CancellationToken.None);
+        var newestAfterReuse = await store.RotateAsync(second, Next(fourth), TimeSpan.Zero, CancellationToken.None);
 
-        Assert.Equal(new RefreshResult(RefreshOutcome.Reused, 7, "family"), reuse);
+        Assert.Equal((RefreshOutcome.Reused, 7L, "family"), (reuse.Outcome, reuse.UserId, reuse.FamilyId));
         Assert.Equal(RefreshOutcome.Invalid, newestAfterReuse.Outcome);
     }
 
@@ -54,7 +54,7 @@ public abstract class RefreshTokenStoreContractTests
         var first = Hash();
         await store.CreateAsync(first, 7, "family", InADay, CancellationToken.None);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.RotateAsync(first, Hash(), InADay, CancellationToken.None))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.RotateAsync(first, Next(Hash()), TimeSpan.Zero, CancellationToken.None))));
 
         Assert.Equal(1, results.Count(r => r.Outcome == RefreshOutcome.Rotated));
     }
@@ -66,9 +66,9 @@ public abstract class RefreshTokenStoreContractTests
         var token = Hash();
         await store.CreateAsync(token, 7, "family", Time.GetUtcNow().AddMinutes(10), CancellationToken.None);
 
-        var unknown = await store.RotateAsync(Hash(), Hash(), InADay, CancellationToken.None);
+        var unknown = await store.RotateAsync(Hash(), Next(Hash()), TimeSpan.Zero, CancellationToken.None);
         Time.Advance(TimeSpan.FromMinutes(10));
-        var expired = await store.RotateAsync(token, Hash(), InADay, CancellationToken.None);
+        var expired = await store.RotateAsync(token, Next(Hash()), TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal(RefreshOutcome.Invalid, unknown.Outcome);
         Assert.Equal(RefreshOutcome.Invalid, expired.Outcome);
@@ -80,13 +80,13 @@ public abstract class RefreshTokenStoreContractTests
         var store = CreateStore();
         var (first, second, other) = (Hash(), Hash(), Hash());
         await store.CreateAsync(first, 7, "ended", InADay, CancellationToken.None);
-        await store.RotateAsync(first, second, InADay, CancellationToken.None);
+        await store.RotateAsync(first, Next(second), TimeSpan.Zero, CancellationToken.None);
         await store.CreateAsync(other, 7, "kept", InADay, CancellationToken.None);
 
         await store.RevokeFamilyAsync(first, CancellationToken.None);
 
-        Assert.Equal(RefreshOutcome.Invalid, (await store.RotateAsync(second, Hash(), InADay, CancellationToken.None)).Outcome);
-        Assert.Equal(RefreshOutcome.Rotated, (await store.RotateAsync(other, Hash(), InADay, CancellationToken.None)).Outcome);
+        Assert.Equal(RefreshOutcome.Invalid, (await store.RotateAsync(second, Next(Hash()), TimeSpan.Zero, CancellationToken.None)).Outcome);
+        Assert.Equal(RefreshOutcome.Rotated, (await store.RotateAsync(other, Next(Hash()), TimeSpan.Zero, CancellationToken.None)).Outcome);
     }
 
     [ContractFact]
@@ -100,9 +100,9 @@ public abstract class RefreshTokenStoreContractTests
 
         await store.RevokeUserAsync(7, "kept", CancellationToken.None);
 
-        Assert.Equal(RefreshOutcome.Rotated, (await store.RotateAsync(kept, Hash(), InADay, CancellationToken.None)).Outcome);
-        Assert.Equal(RefreshOutcome.Invalid, (await store.RotateAsync(ended, Hash(), InADay, CancellationToken.None)).Outcome);
-        Assert.Equal(RefreshOutcome.Rotated, (await store.RotateAsync(otherUser, Hash(), InADay, CancellationToken.None)).Outcome);
+        Assert.Equal(RefreshOutcome.Rotated, (await store.RotateAsync(kept, Next(Hash()), TimeSpan.Zero, CancellationToken.None)).Outcome);
+        Assert.Equal(RefreshOutcome.Invalid, (await store.RotateAsync(ended, Next(Hash()), TimeSpan.Zero, CancellationToken.None)).Outcome);
+        Assert.Equal(RefreshOutcome.Rotated, (await store.RotateAsync(otherUser, Next(Hash()), TimeSpan.Zero, CancellationToken.None)).Outcome);
     }
 
     [ContractFact]
@@ -114,10 +114,66 @@ public abstract class RefreshTokenStoreContractTests
 
         await store.RevokeUserAsync(7, null, CancellationToken.None);
 
-        Assert.Equal(RefreshOutcome.Invalid, (await store.RotateAsync(token, Hash(), InADay, CancellationToken.None)).Outcome);
+        Assert.Equal(RefreshOutcome.Invalid, (await store.RotateAsync(token, Next(Hash()), TimeSpan.Zero, CancellationToken.None)).Outcome);
+    }
+
+    [ContractFact]
+    public async Task ATokenPresentedAgainWithinTheGraceGetsTheSameSuccessorAndAfterItRevokesTheFamily()
+    {
+        var store = CreateStore();
+        var (first, second) = (Hash(), Next(Hash()));
+        await store.CreateAsync(first, 7, "family", InADay, CancellationToken.None);
+        var grace = TimeSpan.FromSeconds(30);
+
+        var rotated = await store.RotateAsync(first, second, grace, CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(29));
+        var retried = await store.RotateAsync(first, Next(Hash()), grace, CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(2));
+        var reused = await store.RotateAsync(first, Next(Hash()), grace, CancellationToken.None);
+
+        Assert.Equal(RefreshOutcome.Rotated, retried.Outcome);
+        Assert.Equal(rotated.SuccessorSalt, retried.SuccessorSalt);
+        Assert.Equal(rotated.SuccessorExpiresAt, retried.SuccessorExpiresAt);
+        Assert.Equal(RefreshOutcome.Reused, reused.Outcome);
+        Assert.Equal(RefreshOutcome.Invalid, (await store.RotateAsync(second.Hash, Next(Hash()), grace, CancellationToken.None)).Outcome);
+    }
+
+    [ContractFact]
+    public async Task ATokenPresentedAgainAfterItsSuccessorWasUsedRevokesTheFamilyEvenWithinTheGrace()
+    {
+        var store = CreateStore();
+        var (first, second) = (Hash(), Next(Hash()));
+        await store.CreateAsync(first, 7, "family", InADay, CancellationToken.None);
+        var grace = TimeSpan.FromSeconds(30);
+        await store.RotateAsync(first, second, grace, CancellationToken.None);
+        await store.RotateAsync(second.Hash, Next(Hash()), grace, CancellationToken.None);
+
+        Assert.Equal(RefreshOutcome.Reused, (await store.RotateAsync(first, Next(Hash()), grace, CancellationToken.None)).Outcome);
+    }
+
+    [ContractFact]
+    public async Task RevokedFamiliesAreListedByWhenTheyWereRevoked()
+    {
+        var store = CreateStore();
+        var (loggedOut, changed, kept) = (Hash(), Hash(), Hash());
+        await store.CreateAsync(loggedOut, 7, "logged-out", InADay, CancellationToken.None);
+        await store.CreateAsync(changed, 8, "changed", InADay, CancellationToken.None);
+        await store.CreateAsync(kept, 8, "kept", InADay, CancellationToken.None);
+        await store.RevokeFamilyAsync(loggedOut, CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var beforeSecond = Time.GetUtcNow();
+        await store.RevokeUserAsync(8, "kept", CancellationToken.None);
+
+        var all = await store.ListRevokedSinceAsync(beforeSecond.AddMinutes(-5), CancellationToken.None);
+        var recent = await store.ListRevokedSinceAsync(beforeSecond, CancellationToken.None);
+
+        Assert.Equal(["changed", "logged-out"], all.Select(r => r.SessionId).Order());
+        Assert.Equal([new SessionRevocation("changed", beforeSecond)], recent);
     }
 
     private static byte[] Hash() => RefreshTokenSecret.Create().Hash;
+
+    private RefreshSuccessor Next(byte[] hash) => new(hash, RefreshTokenSecret.Create().Hash, InADay);
 }
 
 public sealed class SqliteRefreshTokenStoreTests : RefreshTokenStoreContractTests

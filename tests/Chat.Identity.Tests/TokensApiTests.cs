@@ -119,6 +119,7 @@ public sealed class TokensApiTests : IDisposable
         var stolen = login.RefreshToken();
         using var legitimate = await _client.RefreshAsync(stolen);
         var current = legitimate.RefreshToken();
+        _time.Advance(TimeSpan.FromSeconds(31));
 
         using var reuse = await _client.RefreshAsync(stolen);
         using var afterReuse = await _client.RefreshAsync(current);
@@ -131,6 +132,42 @@ public sealed class TokensApiTests : IDisposable
     }
 
     [Fact]
+    public async Task ARefreshTokenPresentedAgainWithinTheGraceGetsTheSameSuccessorAsALostAnswer()
+    {
+        var username = await SignUpAsync();
+        using var login = await _client.LogInAsync(username);
+        var original = login.RefreshToken();
+        using var lost = await _client.RefreshAsync(original);
+        _time.Advance(TimeSpan.FromSeconds(20));
+
+        using var retried = await _client.RefreshAsync(original);
+        using var next = await _client.RefreshAsync(retried.RefreshToken());
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(lost.RefreshToken(), retried.RefreshToken());
+        Assert.Equal(lost.RefreshCookie()!.Expires, retried.RefreshCookie()!.Expires);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetMeAsync(await retried.AccessTokenAsync())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARefreshTokenPresentedAgainAfterTheGraceRevokesTheFamily()
+    {
+        var username = await SignUpAsync();
+        using var login = await _client.LogInAsync(username);
+        var original = login.RefreshToken();
+        using var rotated = await _client.RefreshAsync(original);
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        using var reuse = await _client.RefreshAsync(original);
+        using var successor = await _client.RefreshAsync(rotated.RefreshToken());
+
+        Assert.Equal(Problems + "refresh-token-reused", await reuse.ProblemTypeAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, successor.StatusCode);
+        Assert.Equal(Problems + "invalid-refresh-token", await successor.ProblemTypeAsync());
+    }
+
+    [Fact]
     public async Task ReuseDetectionEndsOnlyTheFamilyOfTheReusedToken()
     {
         var username = await SignUpAsync();
@@ -138,6 +175,7 @@ public sealed class TokensApiTests : IDisposable
         using var laptop = await _client.LogInAsync(username);
         var stolen = phone.RefreshToken();
         using var rotated = await _client.RefreshAsync(stolen);
+        _time.Advance(TimeSpan.FromSeconds(31));
 
         using var reuse = await _client.RefreshAsync(stolen);
         using var laptopRefresh = await _client.RefreshAsync(laptop.RefreshToken());

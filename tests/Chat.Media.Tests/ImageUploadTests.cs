@@ -128,4 +128,55 @@ public sealed class ImageUploadTests : IDisposable
         Assert.False(uploaded.TryGetProperty("thumbnailUrl", out _));
         Assert.Equal(HttpStatusCode.NotFound, thumbnail.StatusCode);
     }
+
+    public static TheoryData<string, byte[]> AnimationBombs() => new()
+    {
+        // A canvas at the pixel limit and thousands of frames: each frame a decoder composes is a whole canvas.
+        { "bomb.gif", TestImages.AnimatedGif(2000, 2000, 2000) },
+        { "bomb.png", TestImages.AnimatedPng(2000, 2000, 1000) },
+        { "bomb.webp", TestImages.AnimatedWebp(2000, 2000, 2000) },
+    };
+
+    [Theory]
+    [MemberData(nameof(AnimationBombs))]
+    public async Task AnAnimationWhoseFramesTimesCanvasExceedTheBudgetIsRefusedFromItsHeadersBeforeDecoding(string fileName, byte[] bomb)
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+
+        using var upload = await _services.UploadAsync(a, conversationId, bomb, fileName);
+        var problem = await upload.Content.ReadFromJsonAsync<JsonElement>();
+
+        // The type names the frame policy: the refusal came from the headers, not from a decoder giving up.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
+        Assert.Equal("https://chat.example/problems/animation-too-large", problem.GetProperty("type").GetString());
+        Assert.Contains("2000 × 2000", problem.GetProperty("detail").GetString());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task AGifFrameReachingOutsideItsCanvasIsRefusedAsCorrupt()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+        // A 16 × 16 screen with a 1,500 × 1,500 frame: the decoder would allocate for the frame, not the canvas.
+        var gif = TestImages.GifWithFrameOutsideItsCanvas(1500, 1500, 16, 16);
+
+        using var upload = await _services.UploadAsync(a, conversationId, gif, "outside.gif");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
+        Assert.Equal("https://chat.example/problems/corrupt-image", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task AnAnimationWithinTheBudgetIsThumbnailedFromItsFirstFrame()
+    {
+        var (a, _, conversationId) = await _services.CreatePairAsync();
+
+        var uploaded = await _services.UploadCreatedAsync(a, conversationId, TestImages.AnimatedGif(400, 200, 20), "small.gif");
+        using var thumbnail = await _services.Client(a).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/thumbnail");
+        using var image = Image.Load(await thumbnail.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal((400, 200), (uploaded.GetProperty("width").GetInt32(), uploaded.GetProperty("height").GetInt32()));
+        Assert.Equal((320, 160), (image.Width, image.Height));
+        Assert.Single(image.Frames);
+    }
 }

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using Chat.Garnet;
 using Garnet;
 
 namespace Chat.Testing;
 
-/// <summary>A real Redis-protocol server (Garnet, in process) on a free loopback port.</summary>
+/// <summary>A real Redis-protocol server (Garnet, in process) on a free loopback port, run as the AppHost runs it: password required.</summary>
 public sealed class GarnetFixture : IRedisFixture
 {
     private GarnetServer? _server;
@@ -17,7 +18,12 @@ public sealed class GarnetFixture : IRedisFixture
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+    public string Password { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    public string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false";
+
+    /// <summary>The same server, without the password.</summary>
+    public string ConnectionStringWithoutPassword => $"127.0.0.1:{Port},abortConnect=false";
 
     public static int FreePort()
     {
@@ -36,7 +42,7 @@ public sealed class GarnetFixture : IRedisFixture
     /// <summary>Starts an empty server on the same port, as a restarted Redis would come back.</summary>
     public void Start()
     {
-        _server ??= new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lua"]);
+        _server ??= new GarnetServer(EmbeddedRedisArguments.For(Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Password));
         _server.Start();
     }
 

@@ -25,13 +25,16 @@ public sealed class RedisServerFixture : IRedisFixture
         Port = GarnetFixture.FreePort();
         _process = LoopbackServer.Start(path,
             ["--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture),
-             "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"],
+             "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes", "--requirepass", Password],
             Port, "redis-server", TimeSpan.FromSeconds(10));
     }
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+    /// <summary>Like the embedded role, a password is required.</summary>
+    public string Password { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    public string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false";
 
     public void Dispose() => LoopbackServer.Stop(_process);
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Chat.Identity.Tokens;
 using Chat.Identity.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -65,27 +66,31 @@ public static class TokensApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (RefreshTokenSecret.HashOf(RefreshTokenCookie.Read(context.Request)) is not { } presented)
+        var presentedValue = RefreshTokenCookie.Read(context.Request);
+        if (RefreshTokenSecret.HashOf(presentedValue) is not { } presented)
         {
             RefreshTokenCookie.Clear(context.Response);
             return IdentityProblems.InvalidRefreshToken();
         }
 
-        var (nextToken, nextHash) = RefreshTokenSecret.Create();
-        var nextExpiresAt = time.GetUtcNow() + options.Value.RefreshTokenLifetime;
-        var result = await refreshTokens.RotateAsync(presented, nextHash, nextExpiresAt, cancellationToken);
+        var salt = RandomNumberGenerator.GetBytes(RefreshTokenSecret.SecretBytes);
+        var (_, nextHash) = RefreshTokenSecret.Successor(presentedValue, salt)!.Value;
+        var result = await refreshTokens.RotateAsync(
+            presented, new RefreshSuccessor(nextHash, salt, time.GetUtcNow() + options.Value.RefreshTokenLifetime), options.Value.RefreshReuseGrace, cancellationToken);
+        // The successor of this rotation, or within the grace window the one an earlier, lost answer carried.
+        var next = result.SuccessorSalt is { } successorSalt ? RefreshTokenSecret.Successor(presentedValue, successorSalt) : null;
         var user = result.Outcome == RefreshOutcome.Rotated ? await users.FindByIdAsync(result.UserId, cancellationToken) : null;
-        if (user is null)
+        if (user is null || next is null)
         {
-            if (result.Outcome == RefreshOutcome.Rotated)
+            if (result.Outcome == RefreshOutcome.Rotated && next is { } orphan)
             {
-                await refreshTokens.RevokeFamilyAsync(nextHash, cancellationToken);
+                await refreshTokens.RevokeFamilyAsync(orphan.Hash, cancellationToken);
             }
             RefreshTokenCookie.Clear(context.Response);
             return result.Outcome == RefreshOutcome.Reused ? IdentityProblems.RefreshTokenReused() : IdentityProblems.InvalidRefreshToken();
         }
 
-        RefreshTokenCookie.Set(context.Response, nextToken, nextExpiresAt);
+        RefreshTokenCookie.Set(context.Response, next.Value.Value, result.SuccessorExpiresAt);
         return TypedResults.Ok(CreateResponse(issuer.Issue(user, result.FamilyId), time));
     }
 

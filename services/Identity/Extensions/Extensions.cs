@@ -22,6 +22,10 @@ internal static class Extensions
                 "Identity:SigningKeyLifetime must exceed Identity:AccessTokenLifetime, or a rotation could outlive live tokens.")
             .ValidateOnStart();
         builder.Services.AddCredentialRateLimits();
+        // The revocation feed is an internal route; Identity's own token checks read the store directly.
+        builder.AddInternalApiKey();
+        builder.Services.AddSingleton<SessionRevocationFeed>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IRevokedSessionFeed>(sp => sp.GetRequiredService<SessionRevocationFeed>()));
 
         // Behind the gateway the client address arrives in X-Forwarded-For, which YARP sets (replacing any the client sent).
         // Only a loopback peer (the gateway, the defaults KnownProxies/KnownIPNetworks) is believed, and only its last hop.

@@ -26,13 +26,15 @@ public sealed class MongoRefreshTokenStore : IRefreshTokenStore
         [
             new CreateIndexModel<RefreshTokenDocument>(index.Ascending(t => t.FamilyId), new CreateIndexOptions { Name = "family" }),
             new CreateIndexModel<RefreshTokenDocument>(index.Ascending(t => t.UserId), new CreateIndexOptions { Name = "user" }),
+            // The revocation feed reads families by when they were revoked.
+            new CreateIndexModel<RefreshTokenDocument>(index.Ascending(t => t.RevokedAt), new CreateIndexOptions { Name = "revoked", Sparse = true }),
         ]);
     }
 
     public Task CreateAsync(byte[] tokenHash, long userId, string familyId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         _tokens.InsertOneAsync(NewToken(tokenHash, familyId, userId, _time.GetUtcNow().ToUnixTimeMilliseconds(), expiresAt), cancellationToken: cancellationToken);
 
-    public async Task<RefreshResult> RotateAsync(byte[] presentedHash, byte[] nextHash, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken)
+    public async Task<RefreshResult> RotateAsync(byte[] presentedHash, RefreshSuccessor next, TimeSpan reuseGrace, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
@@ -45,6 +47,15 @@ public sealed class MongoRefreshTokenStore : IRefreshTokenStore
             }
             if (token.ReplacedBy is not null)
             {
+                if (token.ReplacedAt is { } at && now - at < (long)reuseGrace.TotalMilliseconds && token.SuccessorSalt is not null)
+                {
+                    var successor = await _tokens.Find(s, Builders<RefreshTokenDocument>.Filter.Eq(t => t.Hash, token.ReplacedBy)).FirstOrDefaultAsync(ct);
+                    if (successor is { ReplacedBy: null, RevokedAt: null } && successor.ExpiresAt > now)
+                    {
+                        return new RefreshResult(RefreshOutcome.Rotated, token.UserId, token.FamilyId, token.SuccessorSalt,
+                            DateTimeOffset.FromUnixTimeMilliseconds(successor.ExpiresAt));
+                    }
+                }
                 await RevokeFamilyAsync(s, token.FamilyId, now, ct);
                 return new RefreshResult(RefreshOutcome.Reused, token.UserId, token.FamilyId);
             }
@@ -54,15 +65,18 @@ public sealed class MongoRefreshTokenStore : IRefreshTokenStore
                 Builders<RefreshTokenDocument>.Filter.Eq(t => t.Hash, presentedHash)
                     & Builders<RefreshTokenDocument>.Filter.Eq(t => t.ReplacedBy, null)
                     & Builders<RefreshTokenDocument>.Filter.Eq(t => t.RevokedAt, null),
-                Builders<RefreshTokenDocument>.Update.Set(t => t.ReplacedBy, nextHash),
+                Builders<RefreshTokenDocument>.Update
+                    .Set(t => t.ReplacedBy, next.Hash)
+                    .Set(t => t.ReplacedAt, now)
+                    .Set(t => t.SuccessorSalt, next.Salt),
                 cancellationToken: ct);
             if (replaced.ModifiedCount == 0)
             {
                 await RevokeFamilyAsync(s, token.FamilyId, now, ct);
                 return new RefreshResult(RefreshOutcome.Reused, token.UserId, token.FamilyId);
             }
-            await _tokens.InsertOneAsync(s, NewToken(nextHash, token.FamilyId, token.UserId, now, nextExpiresAt), cancellationToken: ct);
-            return new RefreshResult(RefreshOutcome.Rotated, token.UserId, token.FamilyId);
+            await _tokens.InsertOneAsync(s, NewToken(next.Hash, token.FamilyId, token.UserId, now, next.ExpiresAt), cancellationToken: ct);
+            return new RefreshResult(RefreshOutcome.Rotated, token.UserId, token.FamilyId, next.Salt, next.ExpiresAt);
         }, cancellationToken: cancellationToken);
     }
 
@@ -89,6 +103,18 @@ public sealed class MongoRefreshTokenStore : IRefreshTokenStore
         await _tokens.UpdateManyAsync(match,
             Builders<RefreshTokenDocument>.Update.Set(t => t.RevokedAt, _time.GetUtcNow().ToUnixTimeMilliseconds()),
             cancellationToken: cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SessionRevocation>> ListRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var tokens = await _tokens
+            .Find(Builders<RefreshTokenDocument>.Filter.Gte(t => t.RevokedAt, since.ToUnixTimeMilliseconds()))
+            .Project(t => new { t.FamilyId, t.RevokedAt })
+            .ToListAsync(cancellationToken);
+        return tokens
+            .GroupBy(t => t.FamilyId)
+            .Select(family => new SessionRevocation(family.Key, DateTimeOffset.FromUnixTimeMilliseconds(family.Max(t => t.RevokedAt!.Value))))
+            .ToList();
     }
 
     private Task RevokeFamilyAsync(IClientSessionHandle session, string familyId, long now, CancellationToken cancellationToken) =>
@@ -128,5 +154,11 @@ public sealed class MongoRefreshTokenStore : IRefreshTokenStore
 
         [BsonElement("revokedAt")]
         public long? RevokedAt { get; set; }
+
+        [BsonElement("replacedAt")]
+        public long? ReplacedAt { get; set; }
+
+        [BsonElement("successorSalt")]
+        public byte[]? SuccessorSalt { get; set; }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Chat.Sqlite;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Chat.Identity.Tokens;
@@ -34,7 +35,7 @@ public sealed class SigningKeyRing
 
     public static SigningKeyRing LoadOrCreate(string directory, TimeProvider time)
     {
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         var ring = new SigningKeyRing(directory, time, LoadNewest(directory));
         if (ring._keys.Count == 0)
         {
@@ -73,14 +74,11 @@ public sealed class SigningKeyRing
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var keyId = $"{_time.GetUtcNow().UtcDateTime.ToString(KeyIdTimeFormat, CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var path = Path.Combine(_directory, keyId + ".pem");
-        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        // 0600 from the start: a private key is never readable by others, not even before a chmod.
+        using (var file = PrivateFiles.CreateNew(path))
         using (var writer = new StreamWriter(file))
         {
             writer.Write(ecdsa.ExportPkcs8PrivateKeyPem());
-        }
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         _keys = LoadNewest(_directory);
     }

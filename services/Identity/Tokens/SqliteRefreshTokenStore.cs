@@ -18,6 +18,13 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
         CREATE INDEX IF NOT EXISTS refresh_tokens_user ON refresh_tokens (user_id);
         """;
 
+    // Added later: when a token was replaced and the salt its successor derives from (the reuse grace window).
+    // Columns are added by name, not by user_version, which the user store of the same file may use.
+    private static readonly (string Name, string Type)[] AddedColumns = [("replaced_at", "INTEGER"), ("successor_salt", "BLOB")];
+
+    // The revocation feed reads families by when they were revoked.
+    private const string RevokedIndex = "CREATE INDEX IF NOT EXISTS refresh_tokens_revoked ON refresh_tokens (revoked_at) WHERE revoked_at IS NOT NULL;";
+
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
 
@@ -26,6 +33,34 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
         _database = database;
         _time = time;
         _database.EnsureSchema(Schema);
+        AddMissingColumns();
+        _database.EnsureSchema(RevokedIndex);
+    }
+
+    private void AddMissingColumns()
+    {
+        using var connection = _database.OpenAsync().AsTask().GetAwaiter().GetResult();
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var read = connection.CreateCommand("SELECT name FROM pragma_table_info('refresh_tokens')"))
+        using (var reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+        foreach (var (name, type) in AddedColumns.Where(column => !existing.Contains(column.Name)))
+        {
+            try
+            {
+                using var add = connection.CreateCommand($"ALTER TABLE refresh_tokens ADD COLUMN {name} {type}");
+                add.ExecuteNonQuery();
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another replica sharing the file added it first.
+            }
+        }
     }
 
     public async Task CreateAsync(byte[] tokenHash, long userId, string familyId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
@@ -43,7 +78,7 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<RefreshResult> RotateAsync(byte[] presentedHash, byte[] nextHash, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken)
+    public async Task<RefreshResult> RotateAsync(byte[] presentedHash, RefreshSuccessor next, TimeSpan reuseGrace, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -53,10 +88,12 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
         string familyId;
         long userId;
         long expiresAt;
-        bool replaced;
+        byte[]? replacedBy;
         bool revoked;
+        long? replacedAt;
+        byte[]? successorSalt;
         await using (var find = connection.CreateCommand(
-                "SELECT family_id, user_id, expires_at, replaced_by IS NOT NULL, revoked_at IS NOT NULL FROM refresh_tokens WHERE token_hash = @hash",
+                "SELECT family_id, user_id, expires_at, replaced_by, revoked_at IS NOT NULL, replaced_at, successor_salt FROM refresh_tokens WHERE token_hash = @hash",
                 transaction)
             .With("@hash", presentedHash))
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
@@ -65,23 +102,33 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
             {
                 return new RefreshResult(RefreshOutcome.Invalid);
             }
-            (familyId, userId, expiresAt, replaced, revoked) =
-                (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetBoolean(4));
+            (familyId, userId, expiresAt, revoked) = (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(4));
+            replacedBy = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
+            replacedAt = reader.IsDBNull(5) ? null : reader.GetInt64(5);
+            successorSalt = reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6);
         }
 
         if (revoked || expiresAt <= now)
         {
             return new RefreshResult(RefreshOutcome.Invalid);
         }
-        if (replaced)
+        if (replacedBy is not null)
         {
+            if (replacedAt is { } at && now - at < (long)reuseGrace.TotalMilliseconds && successorSalt is not null
+                && await FindCurrentExpiryAsync(connection, transaction, replacedBy, now, cancellationToken) is { } successorExpiresAt)
+            {
+                return new RefreshResult(RefreshOutcome.Rotated, userId, familyId, successorSalt, DateTimeOffset.FromUnixTimeMilliseconds(successorExpiresAt));
+            }
             await RevokeFamilyAsync(connection, transaction, familyId, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new RefreshResult(RefreshOutcome.Reused, userId, familyId);
         }
 
-        await using (var replace = connection.CreateCommand("UPDATE refresh_tokens SET replaced_by = @next WHERE token_hash = @hash", transaction)
-            .With("@next", nextHash)
+        await using (var replace = connection.CreateCommand(
+                "UPDATE refresh_tokens SET replaced_by = @next, replaced_at = @now, successor_salt = @salt WHERE token_hash = @hash", transaction)
+            .With("@next", next.Hash)
+            .With("@now", now)
+            .With("@salt", next.Salt)
             .With("@hash", presentedHash))
         {
             await replace.ExecuteNonQueryAsync(cancellationToken);
@@ -90,16 +137,16 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
                 INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
                 VALUES (@hash, @family, @user, @now, @expires)
                 """, transaction)
-            .With("@hash", nextHash)
+            .With("@hash", next.Hash)
             .With("@family", familyId)
             .With("@user", userId)
             .With("@now", now)
-            .With("@expires", nextExpiresAt.ToUnixTimeMilliseconds()))
+            .With("@expires", next.ExpiresAt.ToUnixTimeMilliseconds()))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return new RefreshResult(RefreshOutcome.Rotated, userId, familyId);
+        return new RefreshResult(RefreshOutcome.Rotated, userId, familyId, next.Salt, next.ExpiresAt);
     }
 
     public async Task RevokeFamilyAsync(byte[] tokenHash, CancellationToken cancellationToken)
@@ -125,6 +172,33 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
             .With("@keep", keepFamilyId)
             .With("@now", _time.GetUtcNow().ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SessionRevocation>> ListRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+                "SELECT family_id, MAX(revoked_at) FROM refresh_tokens WHERE revoked_at >= @since GROUP BY family_id")
+            .With("@since", since.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var revocations = new List<SessionRevocation>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            revocations.Add(new SessionRevocation(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))));
+        }
+        return revocations;
+    }
+
+    /// <summary>The expiry of the token if it is still its family's current one (not replaced, not revoked, not expired).</summary>
+    private static async Task<long?> FindCurrentExpiryAsync(
+        Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, byte[] tokenHash, long now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(
+                "SELECT expires_at FROM refresh_tokens WHERE token_hash = @hash AND replaced_by IS NULL AND revoked_at IS NULL AND expires_at > @now",
+                transaction)
+            .With("@hash", tokenHash)
+            .With("@now", now);
+        return await command.ExecuteScalarAsync(cancellationToken) is long expiresAt ? expiresAt : null;
     }
 
     private static async Task RevokeFamilyAsync(

@@ -85,8 +85,13 @@ public static partial class AccountRules
     }
 
     /// <summary>Why the display name is not acceptable, or null when it is.</summary>
-    public static string? CheckDisplayName(string? displayName) =>
-        displayName is null || displayName.Trim().Length == 0 || displayName.Length > MaxDisplayNameLength
-            ? $"A display name is 1 to {MaxDisplayNameLength} characters."
-            : null;
+    public static string? CheckDisplayName(string? displayName)
+    {
+        if (displayName is null || displayName.Trim().Length == 0 || displayName.Length > MaxDisplayNameLength)
+        {
+            return $"A display name is 1 to {MaxDisplayNameLength} characters.";
+        }
+        // A name others see must not reorder or hide its own text, or it can pass for someone else's.
+        return InvisibleText.FindFirst(displayName) is { } refused ? InvisibleText.Describe(refused) : null;
+    }
 }

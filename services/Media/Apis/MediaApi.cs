@@ -63,7 +63,13 @@ public static class MediaApi
                     && disposition.IsFileDisposition()
                     && disposition.Name.Value == "file")
                 {
-                    var fileName = SafeFileName(disposition.FileNameStar.Value ?? disposition.FileName.Value);
+                    var declaredName = disposition.FileNameStar.Value ?? disposition.FileName.Value;
+                    // Refused, not stripped: a bidi override or zero-width character makes a name pass for another.
+                    if (InvisibleText.FindFirst(declaredName) is { } refused)
+                    {
+                        return MediaProblems.InvalidFileName(InvisibleText.Describe(refused));
+                    }
+                    var fileName = SafeFileName(declaredName);
                     var outcome = await uploader.StoreAsync(section.Body, fileName, conversationId.Value, userId, cancellationToken);
                     return outcome.Item is { } item
                         ? TypedResults.Created($"/api/media/{item.Id}", Describe(item, userId, urls))

@@ -31,6 +31,10 @@ internal static class MediaProblems
         Problem(StatusCodes.Status422UnprocessableEntity, "image-too-large", "Image too large",
             $"The image declares {width} × {height} pixels; at most {maxPixels} pixels are accepted.");
 
+    public static ProblemHttpResult AnimationTooLarge(int width, int height, long frames, long maxPixels) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, "animation-too-large", "Animation too large",
+            $"The image declares {frames} frames of {width} × {height} pixels; at most {maxPixels} pixels over all frames are accepted.");
+
     public static ProblemHttpResult MediaNotFound(long id) =>
         Problem(StatusCodes.Status404NotFound, "media-not-found", "Media not found", $"There is no media {id} that you can see.");
 
@@ -43,6 +47,15 @@ internal static class MediaProblems
 
     public static ProblemHttpResult InvalidSignature(string detail) =>
         Problem(StatusCodes.Status401Unauthorized, "invalid-signature", "Invalid signed URL", detail);
+
+    /// <summary>A 400 ValidationProblem naming <c>fileName</c>, as a problem result so the upload's signature stays one type.</summary>
+    public static ProblemHttpResult InvalidFileName(string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["fileName"] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "invalid-request",
+            Title = "The request is invalid",
+        });
 
     public static ValidationProblem Invalid(string field, string message) => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { [field] = [message] },

@@ -59,6 +59,9 @@ public sealed class MediaUploader(
                         return new Outcome(null, MediaProblems.CorruptImage());
                     case ImageRejection.TooManyPixels:
                         return new Outcome(null, MediaProblems.ImageTooLarge(image.DeclaredWidth, image.DeclaredHeight, options.Value.MaxImagePixels));
+                    case ImageRejection.AnimationTooLarge:
+                        return new Outcome(null, MediaProblems.AnimationTooLarge(
+                            image.DeclaredWidth, image.DeclaredHeight, image.DeclaredFrames, options.Value.MaxAnimationPixels));
                 }
                 (width, height, thumbnailPath) = (image.Thumbnail!.Width, image.Thumbnail.Height, image.Thumbnail.StagedPath);
             }

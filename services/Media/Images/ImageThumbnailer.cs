@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata;
@@ -16,14 +18,22 @@ public enum ImageRejection
     None,
     Corrupt,
     TooManyPixels,
+    AnimationTooLarge,
 }
 
-public sealed record ThumbnailResult(Thumbnail? Thumbnail, ImageRejection Rejection, int DeclaredWidth = 0, int DeclaredHeight = 0);
+public sealed record ThumbnailResult(
+    Thumbnail? Thumbnail, ImageRejection Rejection, int DeclaredWidth = 0, int DeclaredHeight = 0, long DeclaredFrames = 1);
 
 /// <summary>
-/// Checks an uploaded image's declared size before decoding it, then decodes it once to make an upright,
-/// metadata-free WebP thumbnail. The original bytes are kept as uploaded.
+/// Checks an uploaded image's declared size and frames before decoding it, then decodes its first frame once to make
+/// an upright, metadata-free WebP thumbnail. The original bytes are kept as uploaded.
 /// </summary>
+/// <remarks>
+/// Frame policy, the same for every format: the frames are counted from the container's headers (<see cref="FrameLayout"/>)
+/// before anything is decoded; a frame reaching outside the canvas is refused as corrupt, and frames × canvas over
+/// <see cref="MediaOptions.MaxAnimationPixels"/> as too large (a decoder composes each frame on a whole canvas, and a
+/// browser showing the original decodes them all). Only the first frame is ever decoded here.
+/// </remarks>
 public sealed class ImageThumbnailer
 {
     public const string ThumbnailContentType = "image/webp";
@@ -36,18 +46,25 @@ public sealed class ImageThumbnailer
     public ImageThumbnailer(IOptions<MediaOptions> options)
     {
         _options = options.Value;
-        _configuration = Configuration.Default.Clone();
+        // Only the four formats the service accepts: no other (multi-page) decoder is reachable at all.
+        _configuration = new Configuration(
+            new PngConfigurationModule(), new JpegConfigurationModule(), new GifConfigurationModule(), new WebpConfigurationModule());
         // Bitmaps are 4 bytes a pixel at most, so this bounds one decode by the pixel limit too.
         _configuration.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions
         {
             AllocationLimitMegabytes = (int)Math.Min(int.MaxValue, _options.MaxImagePixels * 4 / (1024 * 1024) + 64),
         });
-        // An animated GIF's thumbnail is its first frame; decoding every frame would multiply the pixel budget.
-        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        // An animation's thumbnail is its first frame; decoding every frame would multiply the pixel budget.
+        // (This ImageSharp decodes only the first frame of PNG and refuses animated WebP; the header check bounds both anyway.)
+        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First, MaxFrames = 1 });
     }
 
     public async Task<ThumbnailResult> CreateAsync(string imagePath, string stagingDirectory, CancellationToken cancellationToken)
     {
+        if (CheckFrames(imagePath) is { } refused)
+        {
+            return refused;
+        }
         IImageInfo? info;
         try
         {
@@ -71,6 +88,11 @@ public sealed class ImageThumbnailer
         try
         {
             using var image = await Image.LoadAsync(_configuration, imagePath, cancellationToken);
+            // Whatever a decoder did, the thumbnail is made from one frame.
+            while (image.Frames.Count > 1)
+            {
+                image.Frames.RemoveFrame(image.Frames.Count - 1);
+            }
             image.Mutate(context => context.AutoOrient());
             var (width, height) = (image.Width, image.Height);
             var scale = Math.Min(1.0, (double)_options.ThumbnailSize / Math.Max(width, height));
@@ -94,6 +116,33 @@ public sealed class ImageThumbnailer
         {
             _decodes.Release();
         }
+    }
+
+    /// <summary>The frame policy, applied to the container's headers alone; null when the image may be decoded.</summary>
+    private ThumbnailResult? CheckFrames(string imagePath)
+    {
+        FrameLayout? layout;
+        using (var stream = new FileStream(imagePath, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024))
+        {
+            layout = FrameLayout.Read(stream);
+        }
+        if (layout is null)
+        {
+            return null;
+        }
+        if (layout.CanvasPixels > _options.MaxImagePixels)
+        {
+            return new ThumbnailResult(null, ImageRejection.TooManyPixels, layout.CanvasWidth, layout.CanvasHeight);
+        }
+        if (layout.FrameOutsideCanvas)
+        {
+            return new ThumbnailResult(null, ImageRejection.Corrupt);
+        }
+        if (layout.Frames > 1 && layout.Frames * layout.CanvasPixels > _options.MaxAnimationPixels)
+        {
+            return new ThumbnailResult(null, ImageRejection.AnimationTooLarge, layout.CanvasWidth, layout.CanvasHeight, layout.Frames);
+        }
+        return null;
     }
 
     private static void StripMetadata(ImageMetadata metadata)

@@ -1,3 +1,5 @@
+using Chat.Sqlite;
+
 namespace Chat.Media.Storage;
 
 /// <summary>Blobs as files, fanned out by the first two hex digits of the key.</summary>
@@ -8,13 +10,13 @@ public sealed class FileSystemBlobStore : IBlobStore
     public FileSystemBlobStore(string root)
     {
         _root = Path.GetFullPath(root);
-        Directory.CreateDirectory(_root);
+        PrivateFiles.CreateDirectory(_root);
     }
 
     public Task PutAsync(string key, string stagedFilePath, CancellationToken cancellationToken)
     {
         var path = PathFor(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
             File.Delete(stagedFilePath);
@@ -22,6 +24,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         else
         {
             // Two concurrent puts of the same bytes both rename identical content into place; rename is atomic.
+            PrivateFiles.Restrict(stagedFilePath);
             File.Move(stagedFilePath, path, overwrite: true);
         }
         return Task.CompletedTask;

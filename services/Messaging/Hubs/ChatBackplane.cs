@@ -46,6 +46,8 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
     private readonly ILogger<ChatBackplane> _logger;
     private readonly Guid _replicaId = Guid.NewGuid();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly RevokedSessions _revoked;
+    private readonly IDisposable _revocations;
     // Taken to number an envelope and hand it to Redis in one step, so numbers go out in order.
     private readonly Lock _publishLock = new();
     private long _lastNumber;
@@ -57,8 +59,10 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
     // Ticks (Environment.TickCount64) until which another replica is known to listen; 0: none seen.
     private long _peersUntil;
 
-    public ChatBackplane(IConnectionMultiplexer redis, IHubProtocolResolver protocols, ILogger<ChatBackplane> logger)
+    public ChatBackplane(IConnectionMultiplexer redis, IHubProtocolResolver protocols, RevokedSessions revoked, ILogger<ChatBackplane> logger)
     {
+        _revoked = revoked;
+        _revocations = revoked.Subscribe(sessionIds => AbortSessions(sessionIds));
         _redis = redis;
         _protocols = protocols.AllProtocols;
         _logger = logger;
@@ -91,7 +95,11 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _revocations.Dispose();
+        _stopping.Dispose();
+    }
 
     private async Task AnnounceAsync(CancellationToken cancellationToken)
     {
@@ -152,6 +160,11 @@ public sealed partial class ChatBackplane : HubLifetimeManager<ChatHub>, IHosted
                     _users[userId] = new UserConnections(connection);
                 }
             }
+        }
+        // A session revoked between this token's validation and now: the revocation scan may have run before the add.
+        if (_revoked.IsRevoked(connection.User.GetSessionId()))
+        {
+            connection.Abort();
         }
         return Task.CompletedTask;
     }

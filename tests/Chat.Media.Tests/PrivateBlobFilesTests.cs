@@ -1,0 +1,33 @@
+extern alias MediaService;
+
+using MediaService::Chat.Media.Storage;
+
+namespace Chat.Media.Tests;
+
+/// <summary>Blobs on disk are readable by the service's own user only.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class PrivateBlobFilesTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("chat-blobs-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task ABlobIsStored0600InDirectoriesCreated0700()
+    {
+        var store = new FileSystemBlobStore(Path.Combine(_root, "media", "blobs"));
+        var staged = Path.Combine(_root, "staged");
+        await File.WriteAllTextAsync(staged, "bytes");
+        File.SetUnixFileMode(staged, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var key = new string('a', 64);
+
+        await store.PutAsync(key, staged, CancellationToken.None);
+
+        var blob = Directory.GetFiles(Path.Combine(_root, "media", "blobs"), "*", SearchOption.AllDirectories).Single();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(blob));
+        for (var directory = Path.GetDirectoryName(blob)!; directory != _root; directory = Path.GetDirectoryName(directory)!)
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+        }
+    }
+}
