@@ -24,6 +24,7 @@ public sealed class DisplayNameTextTests : IDisposable
     [
         "\u202E", "\u202A", "\u2066", "\u2069", // bidi overrides and isolates
         "\u200B", "\u200D", "\u200F", "\u2060", "\uFEFF", // zero-width and marks
+        "🎉\u200D", "\u200D🎉", "a\u200D🎉", // a joiner that does not join two emoji
         "\u0007", "\u001B", "\u0085", // other controls
     ];
 
@@ -54,12 +55,13 @@ public sealed class DisplayNameTextTests : IDisposable
     }
 
     [Fact]
-    public async Task ADisplayNameInAnotherScriptWithEmojiIsAccepted()
+    public async Task ADisplayNameInAnotherScriptWithEmojiAndEmojiSequencesIsAccepted()
     {
         var user = await _identity.CreateUserAsync();
         using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/identity/users/me")
         {
-            Content = JsonContent.Create(new { displayName = "אדה 🎉 Λ" }),
+            // The emoji are sequences joined by U+200D (woman technologist, family, heart on fire): one picture each.
+            Content = JsonContent.Create(new { displayName = "אדה 🎉 Λ 👩\u200D💻 👨\u200D👩\u200D👧 ❤\uFE0F\u200D🔥" }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
 

@@ -1,10 +1,13 @@
 extern alias MediaService;
 
+using MediaService::Chat.Media;
+using MediaService::Chat.Media.Signing;
 using MediaService::Chat.Media.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Media.Tests;
 
-/// <summary>Blobs on disk are readable by the service's own user only.</summary>
+/// <summary>Blobs and the URL-signing key on disk are readable by the service's own user only.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PrivateBlobFilesTests : IDisposable
 {
@@ -29,5 +32,17 @@ public sealed class PrivateBlobFilesTests : IDisposable
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
         }
+    }
+
+    [Fact]
+    public void TheUrlSigningKeyIsCreated0600InADirectoryCreated0700()
+    {
+        var directory = Path.Combine(_root, "media");
+
+        _ = new SignedMediaUrls(Options.Create(new MediaOptions { DataDirectory = directory }), TimeProvider.System);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory, SignedMediaUrls.KeyFileName)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+        Assert.Single(Directory.GetFiles(directory));
     }
 }

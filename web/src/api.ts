@@ -558,6 +558,13 @@ export function problemCode(err: unknown): string {
   return '';
 }
 
+/** Seconds a `rate-limited` refusal asks to wait ("...; retry after 2 s"), or null for any other error. */
+export function rateLimitWait(err: unknown): number | null {
+  if (problemCode(err) !== 'rate-limited' || !(err instanceof Error)) return null;
+  const m = /retry after (\d+) s/.exec(err.message);
+  return m ? Math.max(1, Number(m[1])) : 1;
+}
+
 /** Hub error text without SignalR's prefix. */
 export function hubErrorText(err: unknown): string {
   if (!(err instanceof Error)) return 'Something went wrong.';

@@ -5,6 +5,7 @@ import {
   api as realApi,
   ApiError,
   hubErrorText,
+  rateLimitWait,
   normConversation,
   normId,
   normMessage,
@@ -946,8 +947,16 @@ export class Store {
       this.changedMessages(cs.key);
     } catch (err) {
       if (gen !== this.generation || !cs.pending.has(p.clientMessageId)) return;
+      const wait = rateLimitWait(err);
       if (!t.connected()) {
         p.state = 'queued';
+      } else if (wait !== null) {
+        // Refused for sending too fast (an outbox flushed after a long time offline): nothing was stored; send it again
+        // when the server says, with the same id.
+        p.state = 'queued';
+        setTimeout(() => {
+          if (gen === this.generation && cs.pending.get(p.clientMessageId) === p && p.state === 'queued') void this.dispatch(cs, p);
+        }, wait * 1000);
       } else {
         p.state = 'failed';
         p.error = hubErrorText(err);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normConversation, normMessage, problemCode, hubErrorText, retryAfterSeconds, sameId, wireId, ApiError } from '../src/api';
+import { normConversation, normMessage, problemCode, hubErrorText, rateLimitWait, retryAfterSeconds, sameId, wireId, ApiError } from '../src/api';
 import { linkify, safeHref, systemText, fileSize } from '../src/format';
 
 describe('id normalisation', () => {
@@ -33,6 +33,9 @@ describe('errors', () => {
     expect(hubErrorText(hubErr)).toBe('too long');
     expect(retryAfterSeconds('30')).toBe(30);
     expect(retryAfterSeconds(null)).toBeUndefined();
+    const refused = new Error("An unexpected error occurred invoking 'SendMessage' on the server. HubException: rate-limited: too many messages; retry after 3 s");
+    expect(rateLimitWait(refused)).toBe(3);
+    expect(rateLimitWait(new Error('HubException: not-a-member: You are not a member.'))).toBeNull();
   });
 });
 

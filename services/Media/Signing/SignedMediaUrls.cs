@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Chat.Sqlite;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
@@ -80,16 +81,16 @@ public sealed class SignedMediaUrls
         {
             return Convert.FromBase64String(options.SigningKey);
         }
-        Directory.CreateDirectory(options.DataDirectory);
+        PrivateFiles.CreateDirectory(options.DataDirectory);
         var path = Path.Combine(options.DataDirectory, KeyFileName);
         if (!File.Exists(path))
         {
-            // Written aside and renamed into place, so a replica starting at the same moment never reads half a key.
+            // Written aside (0600 from its creation) and renamed into place, so a replica starting at the same moment
+            // never reads half a key.
             var staged = $"{path}.{Guid.NewGuid():N}";
-            File.WriteAllText(staged, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            if (!OperatingSystem.IsWindows())
+            using (var file = PrivateFiles.CreateNew(staged))
             {
-                File.SetUnixFileMode(staged, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
             }
             try
             {
