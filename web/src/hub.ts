@@ -90,9 +90,14 @@ export class ChatHub implements Transport {
     conn.onreconnected(() => {
       if (conn === this.conn) void this.afterConnect();
     });
-    conn.onclose(() => {
+    conn.onclose((error) => {
       if (conn !== this.conn || !this.active) return;
       this.setStatus('disconnected');
+      // The server refused this connection for good (this user has too many open): reconnecting would only be refused again.
+      if (error?.message.includes('too-many-connections:')) {
+        this.active = false;
+        return;
+      }
       void session.recover().then(() => {
         if (conn === this.conn && this.active) this.scheduleRestart();
       });

@@ -815,6 +815,8 @@ export class Store {
         for (const p of queued) this.applyPush(p);
         this.markReadIfViewing();
         void this.loadPresence(true);
+        // Messages written while catching up were held back; send them now.
+        void this.flushOutbox();
       }
     }
   }

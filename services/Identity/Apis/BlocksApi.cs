@@ -54,6 +54,7 @@ public static class BlocksApi
         {
             return IdentityProblems.UserNotFound(blockedId);
         }
+        using var serialized = await enforcement.SerializeAsync(cancellationToken);
         var wasBlocked = await blocks.IsBlockedAsync(blockerId, blockedId, cancellationToken);
         // Enforcement first: once this answers 204 the change holds everywhere; before that nothing here has changed.
         if (!await enforcement.TryApplyAsync(blockerId, blockedId, blocked, cancellationToken))

@@ -106,6 +106,8 @@ public sealed class SigningKeyRing
             .Select(path =>
             {
                 var ecdsa = ECDsa.Create();
+                // A key written before files were created private is made so on load.
+                PrivateFiles.Restrict(path);
                 ecdsa.ImportFromPem(File.ReadAllText(path));
                 return new ECDsaSecurityKey(ecdsa) { KeyId = Path.GetFileNameWithoutExtension(path) };
             })

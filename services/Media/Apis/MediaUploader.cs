@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Chat.Media.Images;
 using Chat.Media.Storage;
+using Chat.Sqlite;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,7 @@ public sealed class MediaUploader(
     {
         var max = options.Value.MaxUploadBytes;
         var staging = Path.Combine(options.Value.DataDirectory, "staging");
-        Directory.CreateDirectory(staging);
+        PrivateFiles.CreateDirectory(staging);
         var stagedPath = Path.Combine(staging, Guid.NewGuid().ToString("N"));
         string? thumbnailPath = null;
         try
@@ -25,7 +26,7 @@ public sealed class MediaUploader(
             var header = new byte[ContentSniffer.HeaderLength];
             var headerLength = 0;
             long size = 0;
-            await using (var staged = new FileStream(stagedPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            await using (var staged = PrivateFiles.CreateNew(stagedPath, 64 * 1024, FileOptions.Asynchronous))
             {
                 var buffer = new byte[64 * 1024];
                 int read;

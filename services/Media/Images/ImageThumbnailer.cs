@@ -1,3 +1,4 @@
+using Chat.Sqlite;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
@@ -101,7 +102,7 @@ public sealed class ImageThumbnailer
                 Math.Max(1, (int)Math.Round(height * scale))));
             StripMetadata(image.Metadata);
 
-            await using (var output = new FileStream(stagedPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            await using (var output = PrivateFiles.CreateNew(stagedPath, 64 * 1024, FileOptions.Asynchronous))
             {
                 await image.SaveAsync(output, new WebpEncoder { FileFormat = WebpFileFormatType.Lossy, Quality = 80 }, cancellationToken);
             }

@@ -29,9 +29,13 @@ public static class BlocksApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<NoContent> UnblockAsync(long blockerId, long blockedId, IBlockStore blocks, CancellationToken cancellationToken)
+    public static async Task<NoContent> UnblockAsync(
+        long blockerId, long blockedId, IBlockStore blocks, PresenceRelay presence, PresenceContactsCache presenceContacts, CancellationToken cancellationToken)
     {
         await blocks.SetAsync(blockerId, blockedId, blocked: false, cancellationToken);
+        // Each may see the other again: Presence recomputes their contacts, and their next status reaches the other.
+        presence.Forget(blockerId, blockedId);
+        presenceContacts.Forget(blockerId, blockedId);
         return TypedResults.NoContent();
     }
 }

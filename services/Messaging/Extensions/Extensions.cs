@@ -64,7 +64,8 @@ internal static class Extensions
         builder.Services.AddHostedService<PresenceHeartbeatService>();
         // Redis commands are not traced: the backplane and presence relay are per-message, not worth a span each.
         builder.AddRedisClient(RedisConnectionName, redis => redis.DisableTracing = true);
-        builder.Services.AddHostedService<PresenceRelay>();
+        builder.Services.AddSingleton<PresenceRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PresenceRelay>());
 
         builder.Services.AddMessagingRateLimits();
         builder.Services.AddSingleton<HubCallLimits>();

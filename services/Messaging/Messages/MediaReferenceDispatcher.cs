@@ -24,6 +24,9 @@ public sealed class MediaReferenceDispatcher(
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a send waits for Media to take its attachments before leaving them to the outbox.</summary>
+    public static readonly TimeSpan ImmediateDeliveryTimeout = TimeSpan.FromSeconds(2);
+
     // One drain at a time in this process; other replicas may drain the same outbox (deliveries are idempotent).
     private readonly SemaphoreSlim _draining = new(1, 1);
     private TaskCompletionSource _wake = NewSignal();
@@ -32,16 +35,18 @@ public sealed class MediaReferenceDispatcher(
     public void Wake() => _wake.TrySetResult();
 
     /// <summary>
-    /// Delivers changes just committed (a send's attachments, a delete's releases) at once, so recipients who fetch
-    /// straight away are served; on success they leave the outbox, on failure the outbox delivers them later.
+    /// Delivers a send's attachments at once, so recipients who fetch straight away are served; on success they leave
+    /// the outbox, on failure (or past <see cref="ImmediateDeliveryTimeout"/>, so a slow Media never holds up the ack)
+    /// the outbox delivers them later.
     /// </summary>
     public async Task<bool> DeliverNowAsync(IReadOnlyList<MediaReferenceChange> changes)
     {
         try
         {
+            using var timeout = new CancellationTokenSource(ImmediateDeliveryTimeout);
             foreach (var chunk in changes.Chunk(MaxBatch))
             {
-                await SendAsync(chunk, CancellationToken.None);
+                await SendAsync(chunk, timeout.Token);
             }
             await outbox.RemoveAsync(changes.ToArray(), CancellationToken.None);
             return true;

@@ -65,10 +65,11 @@ public sealed class MessageSender(
     {
         var change = await messages.DeleteAsync(conversationId, userId, seq, CancellationToken.None);
         var outcome = await NotifyAsync(change, conversationId, seq);
-        if (change.ReleasedMedia is { Count: > 0 } released)
+        if (change.ReleasedMedia is { Count: > 0 })
         {
-            // A deleted attachment must stop being downloadable, not only disappear from the message; the outbox holds it meanwhile.
-            await mediaReferences.DeliverNowAsync(MediaReferenceChange.For(conversationId, seq, released, attached: false));
+            // Releases go out through the outbox in the order they were written, never ahead of an attachment of the
+            // same media by another message still pending there (which would let Media delete media still shown).
+            mediaReferences.Wake();
         }
         return outcome;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Chat.Messaging.Apis;
@@ -29,7 +30,18 @@ public sealed class PresenceRelay(
     private const int MaxRemembered = 100_000;
 
     private readonly Channel<PresenceChange> _incoming = Channel.CreateUnbounded<PresenceChange>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Dictionary<long, string> _lastDelivered = [];
+    // Written by the delivery loop; entries also dropped by Forget when a block between two users ends.
+    private readonly ConcurrentDictionary<long, string> _lastDelivered = [];
+
+    /// <summary>
+    /// Forgets what was last delivered for these users, so their next status is pushed even if it equals the last one
+    /// (a block showed them offline to each other in between).
+    /// </summary>
+    public void Forget(long first, long second)
+    {
+        _lastDelivered.TryRemove(first, out _);
+        _lastDelivered.TryRemove(second, out _);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
