@@ -42,6 +42,23 @@ export interface User {
   id: Id;
   username: string;
   displayName?: string | null;
+  /** Only on `me`: who may add this user to groups. */
+  groupAdds?: string | null;
+}
+
+/** Who may add me to groups, as the server spells it ("contacts": people I already share a conversation with). */
+export type GroupAdds = 'everyone' | 'contacts' | 'nobody';
+
+/** The choices of the "Who can add me to groups" select, in order: label shown, value sent. */
+export const GROUP_ADDS_CHOICES: readonly { value: GroupAdds; label: string }[] = [
+  { value: 'everyone', label: 'Everyone' },
+  { value: 'contacts', label: 'People I’ve talked with' },
+  { value: 'nobody', label: 'Nobody' },
+];
+
+/** A select's value as a wire value; null for anything else. */
+export function toGroupAdds(value: unknown): GroupAdds | null {
+  return GROUP_ADDS_CHOICES.find((c) => c.value === value)?.value ?? null;
 }
 
 export interface Member {
@@ -440,8 +457,21 @@ export const api = {
   async me(): Promise<User> {
     return normUser(await request<unknown>('GET', '/api/identity/users/me'));
   },
-  async updateMe(displayName: string): Promise<User> {
-    return normUser(await request<unknown>('PATCH', '/api/identity/users/me', { displayName }));
+  async updateMe(changes: string | { displayName?: string; groupAdds?: GroupAdds }): Promise<User> {
+    const body = typeof changes === 'string' ? { displayName: changes } : changes;
+    return normUser(await request<unknown>('PATCH', '/api/identity/users/me', body));
+  },
+  /** The users I blocked. */
+  async blocks(): Promise<User[]> {
+    const data = await request<unknown>('GET', '/api/identity/users/me/blocks');
+    return asArray<unknown>(data, 'blocks').map(normUser).filter((u) => u.id !== '');
+  },
+  /** 503 `blocks-unavailable` when it cannot be applied right now; 404 `user-not-found`. */
+  async block(userId: Id): Promise<void> {
+    await request<unknown>('PUT', `/api/identity/users/me/blocks/${encodeURIComponent(userId)}`);
+  },
+  async unblock(userId: Id): Promise<void> {
+    await request<unknown>('DELETE', `/api/identity/users/me/blocks/${encodeURIComponent(userId)}`);
   },
   async user(id: Id): Promise<User> {
     return normUser(await request<unknown>('GET', `/api/identity/users/${encodeURIComponent(id)}`));

@@ -1,6 +1,6 @@
-// Dialogs: new group, conversation details (members, rename, add/remove, leave), profile.
+// Dialogs: new group, conversation details (members, rename, add/remove, leave, block), profile.
 
-import { api, errorText, type Id, type User } from './api';
+import { api, errorText, GROUP_ADDS_CHOICES, toGroupAdds, type Id, type User } from './api';
 import { byId, clear, h } from './dom';
 import { store } from './store';
 import { avatar, presenceDot, presenceStatus, presenceText, searchInto, selectConversation, showMe, userButton } from './ui';
@@ -88,10 +88,50 @@ const dt = {
   addSearch: byId<HTMLInputElement>('group-add-search'),
   addResults: byId('group-add-results'),
   leave: byId<HTMLButtonElement>('group-leave'),
+  block: byId<HTMLButtonElement>('direct-block'),
+  blockNotice: byId('details-block-notice'),
   error: byId('details-error'),
   close: byId<HTMLButtonElement>('details-close'),
 };
 let detailsKey: string | null = null;
+/** Who I blocked, loaded when the details dialog opens; null until then (or when it could not be loaded). */
+let blocked: Set<Id> | null = null;
+let blocksLoad = 0;
+
+/** The other person of a direct conversation. */
+function directPeer(key: string | null): Id | null {
+  const cs = store.get(key);
+  if (!cs || cs.conv.kind !== 'direct') return null;
+  return cs.conv.members.find((m) => !store.isMe(m.userId))?.userId ?? null;
+}
+
+function renderBlock(): void {
+  const peer = directPeer(detailsKey);
+  dt.block.hidden = !peer || !blocked;
+  const isBlocked = !!peer && !!blocked?.has(peer);
+  dt.blockNotice.hidden = !isBlocked;
+  if (!peer) return;
+  const name = store.userName(peer);
+  dt.block.textContent = isBlocked ? `Unblock ${name}` : `Block ${name}`;
+  dt.block.className = isBlocked ? 'btn btn-secondary' : 'btn btn-danger';
+  dt.blockNotice.textContent = isBlocked ? `You blocked ${name}. Neither of you can send messages here.` : '';
+}
+
+async function loadBlocks(): Promise<void> {
+  const load = ++blocksLoad;
+  blocked = null;
+  renderBlock();
+  if (!directPeer(detailsKey)) return;
+  try {
+    const users = await api.blocks();
+    if (load !== blocksLoad) return;
+    blocked = new Set(users.map((u) => u.id));
+  } catch (err) {
+    if (load !== blocksLoad) return;
+    setError(dt.error, `Could not load blocked people: ${errorText(err)}`);
+  }
+  renderBlock();
+}
 
 export function renderDetails(): void {
   if (!dt.dialog.open || !detailsKey) return;
@@ -107,6 +147,7 @@ export function renderDetails(): void {
   if (document.activeElement !== dt.renameInput) dt.renameInput.value = cs.conv.title ?? '';
   dt.addBox.hidden = !owner;
   dt.leave.hidden = !group;
+  renderBlock();
   clear(dt.members);
   const members = [...cs.conv.members].sort((a, b) => Number(store.isMe(b.userId)) - Number(store.isMe(a.userId)));
   for (const m of members) {
@@ -172,6 +213,7 @@ export function openDetails(): void {
   setError(dt.error, null);
   dt.dialog.showModal();
   renderDetails();
+  void loadBlocks();
   void store.loadPresence(true);
 }
 
@@ -182,10 +224,13 @@ const pf = {
   form: byId<HTMLFormElement>('profile-form'),
   username: byId('profile-username'),
   name: byId<HTMLInputElement>('profile-display-name'),
+  groupAdds: byId<HTMLSelectElement>('profile-group-adds'),
   save: byId<HTMLButtonElement>('profile-save'),
   error: byId('profile-error'),
   close: byId<HTMLButtonElement>('profile-close'),
 };
+
+let profileLoad = 0;
 
 export function openProfile(): void {
   const me = store.me;
@@ -193,6 +238,25 @@ export function openProfile(): void {
   pf.username.textContent = `@${me.username}`;
   pf.name.value = me.displayName ?? '';
   setError(pf.error, null);
+  // The select waits for the current setting, so an unknown one is never overwritten with the default; if it cannot be
+  // loaded, Save still changes the display name alone.
+  pf.groupAdds.value = toGroupAdds(me.groupAdds) ?? 'everyone';
+  pf.groupAdds.disabled = true;
+  pf.save.disabled = true;
+  const load = ++profileLoad;
+  api.me().then(
+    (fresh) => {
+      if (load !== profileLoad) return;
+      pf.groupAdds.value = toGroupAdds(fresh.groupAdds) ?? 'everyone';
+      pf.groupAdds.disabled = false;
+      pf.save.disabled = false;
+    },
+    (err) => {
+      if (load !== profileLoad) return;
+      setError(pf.error, `Could not load your settings: ${errorText(err)}`);
+      pf.save.disabled = false;
+    },
+  );
   pf.dialog.showModal();
   pf.name.focus();
 }
@@ -251,14 +315,37 @@ export function initDialogs(): void {
     }
   });
 
+  dt.block.addEventListener('click', async () => {
+    const peer = directPeer(detailsKey);
+    if (!peer || !blocked) return;
+    const unblock = blocked.has(peer);
+    const load = blocksLoad;
+    dt.block.disabled = true;
+    try {
+      await (unblock ? api.unblock(peer) : api.block(peer));
+      if (load === blocksLoad && blocked) {
+        if (unblock) blocked.delete(peer);
+        else blocked.add(peer);
+      }
+      setError(dt.error, null);
+    } catch (err) {
+      setError(dt.error, errorText(err));
+    } finally {
+      dt.block.disabled = false;
+      renderBlock();
+    }
+  });
+
+  for (const c of GROUP_ADDS_CHOICES) pf.groupAdds.appendChild(h('option', { value: c.value }, c.label));
   pf.close.addEventListener('click', () => pf.dialog.close());
   pf.form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const name = pf.name.value.trim();
     if (!name) return setError(pf.error, 'Display name cannot be empty.');
+    const groupAdds = pf.groupAdds.disabled ? null : toGroupAdds(pf.groupAdds.value);
     pf.save.disabled = true;
     try {
-      const me = await api.updateMe(name);
+      const me = await api.updateMe(groupAdds ? { displayName: name, groupAdds } : { displayName: name });
       store.rememberUser(me);
       if (store.me) showMe(store.me);
       pf.dialog.close();
