@@ -10,27 +10,10 @@ public sealed class BlockEnforcement(IHttpClientFactory httpClients, ILogger<Blo
 
     // Block changes are rare; one at a time keeps two racing changes of one pair (a double click, two tabs) from
     // reaching Messaging in one order and Identity's store in the other.
-    private readonly SemaphoreSlim _changing = new(1, 1);
+    private readonly AsyncGate _changing = new();
 
     /// <summary>Holds block changes in this process to one at a time until the returned handle is disposed.</summary>
-    public async Task<IDisposable> SerializeAsync(CancellationToken cancellationToken)
-    {
-        await _changing.WaitAsync(cancellationToken);
-        return new Release(_changing);
-    }
-
-    private sealed class Release(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                semaphore.Release();
-            }
-        }
-    }
+    public Task<IDisposable> SerializeAsync(CancellationToken cancellationToken) => _changing.AcquireAsync(cancellationToken);
 
     /// <summary>True once Messaging has recorded the change; false (logged) when it could not be told.</summary>
     public async Task<bool> TryApplyAsync(long blockerId, long blockedId, bool blocked, CancellationToken cancellationToken)
