@@ -59,6 +59,27 @@ public sealed class MediaReferenceDispatcher(
         }
     }
 
+    /// <summary>
+    /// After a delete: drains the outbox at once, in the order it was written (so a release never overtakes another
+    /// message's pending attachment of the same media), within <see cref="ImmediateDeliveryTimeout"/>; what is not
+    /// delivered by then stays for the background drain.
+    /// </summary>
+    public async Task DrainNowAsync()
+    {
+        using var timeout = new CancellationTokenSource(ImmediateDeliveryTimeout);
+        try
+        {
+            if (await DrainAsync(timeout.Token))
+            {
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Wake();
+    }
+
     /// <summary>Delivers everything pending, chunk by chunk; false when Media did not acknowledge (it stays pending).</summary>
     public async Task<bool> DrainAsync(CancellationToken cancellationToken)
     {

@@ -67,9 +67,9 @@ public sealed class MessageSender(
         var outcome = await NotifyAsync(change, conversationId, seq);
         if (change.ReleasedMedia is { Count: > 0 })
         {
-            // Releases go out through the outbox in the order they were written, never ahead of an attachment of the
-            // same media by another message still pending there (which would let Media delete media still shown).
-            mediaReferences.Wake();
+            // A deleted attachment stops being downloadable before the delete answers. Releases go out through the
+            // outbox in the order written, never ahead of another message's pending attachment of the same media.
+            await mediaReferences.DrainNowAsync();
         }
         return outcome;
     }
