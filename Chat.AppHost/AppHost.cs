@@ -19,6 +19,12 @@ var identity = builder.AddService<Projects.Chat_Identity>("identity")
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithDocuments(stores);
 
+var presence = builder.AddService<Projects.Chat_Presence>("presence")
+    .WithSettingFromAppHost(builder.Configuration, "Presence:HeartbeatTimeout")
+    .WithEnvironment("Chat__Internal__Key", internalKey)
+    .WithRedis(redis)
+    .WithServiceReference(identity);
+
 var messaging = builder.AddService<Projects.Chat_Messaging>("messaging", replicas: builder.Configuration.GetValue("Messaging:Replicas", 1))
     .WithEnvironment("Messaging__DataDirectory", Path.Combine(dataDirectory, "messaging"))
     .WithSettingFromAppHost(builder.Configuration, "Messaging:RetentionDays")
@@ -27,18 +33,8 @@ var messaging = builder.AddService<Projects.Chat_Messaging>("messaging", replica
     .WithEnvironment("Chat__Internal__Key", internalKey)
     .WithRedis(redis)
     .WithDocuments(stores)
-    .WithServiceReference(identity);
-
-var presence = builder.AddService<Projects.Chat_Presence>("presence")
-    .WithSettingFromAppHost(builder.Configuration, "Presence:HeartbeatTimeout")
-    .WithEnvironment("Chat__Internal__Key", internalKey)
-    .WithRedis(redis)
-    .WithServiceReference(identity);
-messaging.WithServiceReference(presence);
-// Presence asks Messaging whom a user shares conversations with; Messaging waits for Presence, so no wait here.
-presence.WithReference(messaging);
-// Identity tells Messaging of blocks (a block answers 503 until Messaging is up); Messaging waits for Identity, so no wait here.
-identity.WithReference(messaging);
+    .WithServiceReference(identity)
+    .WithServiceReference(presence);
 
 var media = builder.AddService<Projects.Chat_Media>("media")
     .WithEnvironment("Media__DataDirectory", Path.Combine(dataDirectory, "media"))
@@ -49,8 +45,11 @@ var media = builder.AddService<Projects.Chat_Media>("media")
     .WithBlobs(stores)
     .WithServiceReference(identity)
     .WithServiceReference(messaging);
-// Messaging checks attachments with Media and releases pruned ones; Media waits for Messaging, so no wait here.
-messaging.WithReference(media);
+
+// Start-up goes one way (Identity, Presence, Messaging, Media, the gateway); these calls go back against it.
+identity.WithReferenceToLaterService(messaging, because: "tells Messaging of blocks; a block answers 503 until Messaging is up");
+presence.WithReferenceToLaterService(messaging, because: "asks whom a user shares conversations with, for who may see whose presence");
+messaging.WithReferenceToLaterService(media, because: "checks attachments at send and delivers attachment changes from its outbox");
 
 // The one origin the browser talks to.
 builder.AddService<Projects.Chat_Gateway>("gateway", port: builder.Configuration.GetValue("Gateway:Port", 5080))

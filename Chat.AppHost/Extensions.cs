@@ -16,6 +16,9 @@ public sealed record StoreEngines(
     Func<IResourceBuilder<ProjectResource>, IResourceBuilder<ProjectResource>>? Blobs,
     IReadOnlyList<IResourceBuilder<IResource>> Servers);
 
+/// <summary>A reference to a service that starts after the annotated one (it waits for it), and why it is called.</summary>
+public sealed record LaterServiceAnnotation(IResource Service, string Because) : IResourceAnnotation;
+
 internal static class Extensions
 {
     public const string RedisConnectionName = "redis";
@@ -242,6 +245,15 @@ internal static class Extensions
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// Service discovery to a service that starts after this one because it waits for this one: calls go both ways, start-up
+    /// goes one way. Until <paramref name="service"/> is up, a request that needs it answers 503 <c>service-unavailable</c>
+    /// (<c>PeerUnavailableHandler</c>) and queued work waits (Messaging's media outbox); <paramref name="because"/> says what the call is for.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReferenceToLaterService(
+        this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> service, string because) =>
+        project.WithReference(service).WithAnnotation(new LaterServiceAnnotation(service.Resource, because));
 
     /// <summary>Service discovery to another service, started only once that one is up.</summary>
     public static IResourceBuilder<ProjectResource> WithServiceReference(

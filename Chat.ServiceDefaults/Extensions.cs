@@ -29,6 +29,7 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
 
+        builder.Services.AddExceptionHandler<PeerUnavailableHandler>();
         builder.AddChatAuthentication();
         return builder;
     }

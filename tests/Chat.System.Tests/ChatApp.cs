@@ -18,7 +18,7 @@ namespace Chat.System.Tests;
 public class ChatApp : IAsyncLifetime
 {
     /// <summary>A start that has not come up healthy by then has failed; the test should say so, not hang.</summary>
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(75);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("chat-system-").FullName;
     private DistributedApplication? _app;
