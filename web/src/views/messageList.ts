@@ -15,6 +15,7 @@ import { loadInitial, loadOlder } from '../state/timeline';
 import { editForm } from './editForm';
 import { fillBubble, messageActions, pendingStatus, readLabel, type BubbleContext } from './messageBubble';
 import { historyStatus } from './historyStatus';
+import { firstVisibleRow } from './scrollAnchor';
 
 const GROUP_GAP_MS = 5 * 60_000;
 
@@ -84,18 +85,6 @@ export function createMessageList(root: HTMLElement, s: Store, opts: MessageList
     }
   }
 
-  /** The first row visible now (day separators move when older messages of their day arrive). */
-  function findAnchor(): { node: HTMLElement; top: number } | null {
-    const top = box.getBoundingClientRect().top;
-    let anchor: { node: HTMLElement; top: number } | null = null;
-    for (const [k, node] of rows) {
-      if (k.startsWith('d:')) continue;
-      const r = node.getBoundingClientRect();
-      if (r.bottom > top && (!anchor || r.top < anchor.top)) anchor = { node, top: r.top };
-    }
-    return anchor;
-  }
-
   function messageRow(cs: ConvState, m: Message, prev: Message | null, lastOwnSeq: number): { node: HTMLElement; isNew: boolean } {
     const rk = `m:${m.seq}`;
     let node = rows.get(rk);
@@ -162,7 +151,7 @@ export function createMessageList(root: HTMLElement, s: Store, opts: MessageList
       stick = true;
     }
     const atBottom = stick || pinned;
-    const anchor = atBottom ? null : findAnchor();
+    const anchor = atBottom ? null : firstVisibleRow(box, rows);
 
     const desired: HTMLElement[] = [historyEl];
     const used = new Set<string>();
