@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 const backend = 'http://127.0.0.1:5080';
 
@@ -9,6 +9,10 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
+  },
+  // Views are tested against a DOM (happy-dom); the state tests need none but run there too.
+  test: {
+    environment: 'happy-dom',
   },
   server: {
     port: 5173,

@@ -10,6 +10,7 @@ namespace Chat.Identity.Tests;
 internal static class IdentityHttp
 {
     public const string CookieName = "chat_refresh";
+    public const string HintCookieName = "chat_session";
 
     public static HttpClient CreateBrowserlessClient(this IdentityFactory identity) =>
         identity.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
@@ -38,6 +39,12 @@ internal static class IdentityHttp
     public static SetCookieHeaderValue? RefreshCookie(this HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var values)
             ? SetCookieHeaderValue.ParseList(values.ToList()).SingleOrDefault(c => c.Name == CookieName)
+            : null;
+
+    /// <summary>The session hint cookie the response sets (null when it sets none).</summary>
+    public static SetCookieHeaderValue? SessionHintCookie(this HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? SetCookieHeaderValue.ParseList(values.ToList()).SingleOrDefault(c => c.Name == HintCookieName)
             : null;
 
     public static string RefreshToken(this HttpResponseMessage response) =>

@@ -48,6 +48,38 @@ public sealed class TokensApiTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryRefreshCookieComesWithAScriptReadableSessionHintOfTheSameLifetimeThatLeavesWithIt()
+    {
+        var username = await SignUpAsync();
+
+        using var login = await _client.LogInAsync(username);
+        _time.Advance(TimeSpan.FromMinutes(20));
+        using var refreshed = await _client.RefreshAsync(login.RefreshToken());
+        using var logout = await _client.LogOutAsync(refreshed.RefreshToken());
+        using var refused = await _client.RefreshAsync("garbage");
+
+        foreach (var response in new[] { login, refreshed })
+        {
+            var hint = response.SessionHintCookie();
+            Assert.NotNull(hint);
+            Assert.Equal("1", hint.Value.ToString());
+            Assert.False(hint.HttpOnly);
+            Assert.True(hint.Secure);
+            Assert.Equal(SameSiteMode.Strict, hint.SameSite);
+            Assert.Equal("/", hint.Path.ToString());
+            Assert.Equal(response.RefreshCookie()!.Expires, hint.Expires);
+        }
+        foreach (var response in new[] { logout, refused })
+        {
+            var hint = response.SessionHintCookie();
+            Assert.NotNull(hint);
+            Assert.Equal(string.Empty, hint.Value.ToString());
+            Assert.Equal("/", hint.Path.ToString());
+            Assert.True(hint.Expires < _time.GetUtcNow());
+        }
+    }
+
+    [Fact]
     public async Task LoginAnswersTheAccessTokenAndItsLifetimeInSeconds()
     {
         var username = await SignUpAsync();

@@ -44,10 +44,16 @@ public abstract class BrowserTest(ChatApp app) : IAsyncLifetime
 
     protected async Task<IPage> NewWindowAsync()
     {
-        var context = await _browser.NewContextAsync(new() { BaseURL = App.Gateway.ToString(), ViewportSize = new() { Width = 1100, Height = 700 } });
-        var page = await context.NewPageAsync();
+        var page = await NewBlankWindowAsync();
         await page.GotoAsync("/");
         return page;
+    }
+
+    /// <summary>A window that has not loaded anything yet (to watch its very first requests).</summary>
+    protected async Task<IPage> NewBlankWindowAsync()
+    {
+        var context = await _browser.NewContextAsync(new() { BaseURL = App.Gateway.ToString(), ViewportSize = new() { Width = 1100, Height = 700 } });
+        return await context.NewPageAsync();
     }
 
     protected async Task<IPage> SignUpInNewWindowAsync(string username, string displayName)

@@ -65,3 +65,27 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+/** The element with this id inside a component's root (components never reach outside their root). */
+export function part<T extends HTMLElement = HTMLElement>(root: ParentNode, id: string): T {
+  const el = root.querySelector<T>(`#${id}`);
+  if (!el) throw new Error(`#${id} missing`);
+  return el;
+}
+
+/** What every view returns: `update` re-renders from the store, `dispose` drops its listeners. */
+export interface View {
+  update(): void;
+  dispose(): void;
+}
+
+/** addEventListener that returns its own removal (collected for a view's dispose). */
+export function listen<K extends keyof HTMLElementEventMap>(
+  target: HTMLElement | Window | Document,
+  type: K,
+  fn: (e: HTMLElementEventMap[K]) => void,
+  options?: AddEventListenerOptions,
+): () => void {
+  target.addEventListener(type, fn as EventListener, options);
+  return () => target.removeEventListener(type, fn as EventListener, options);
+}

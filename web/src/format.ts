@@ -1,6 +1,6 @@
 // Pure text helpers (no DOM): system notices, safe link detection, sizes, days.
 
-import type { Message } from './api';
+import type { Id, Message } from './model';
 
 export type Segment = { text: string; href?: string };
 
@@ -55,7 +55,7 @@ function list(names: string[]): string {
 }
 
 /** "Alice added Bob" etc. `name` resolves an id to a display name ("You" for me). */
-export function systemText(msg: Pick<Message, 'system' | 'text'>, name: (id: string) => string): string {
+export function systemText(msg: Pick<Message, 'system' | 'text'>, name: (id: Id) => string): string {
   const s = msg.system;
   if (!s) return msg.text || '';
   const actor = name(s.actorId);

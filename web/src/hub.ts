@@ -7,8 +7,13 @@ import {
   HubConnectionState,
   LogLevel,
 } from '@microsoft/signalr';
-import { normEvent, session } from './api';
-import { store, type Transport } from './store';
+import { normEvent } from './model';
+import { session } from './session';
+import { flushOutbox } from './state/outbox';
+import { setPresence } from './state/presence';
+import { catchUp, push } from './state/pushes';
+import type { Store, Transport } from './state/store';
+import { setTyping } from './state/typing';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
@@ -30,6 +35,8 @@ export class ChatHub implements Transport {
   private presence: 'online' | 'away' = 'online';
   private resyncing: Promise<void> | null = null;
   private resyncAgain = false;
+
+  constructor(private readonly store: Store) {}
 
   onStatus(fn: (s: ConnectionStatus) => void): void {
     this.statusListener = fn;
@@ -72,13 +79,13 @@ export class ChatHub implements Transport {
         if (data) fn(data);
       });
     };
-    on('MessageReceived', (m) => store.push({ kind: 'message', payload: m }));
-    on('MessageUpdated', (m) => store.push({ kind: 'update', payload: m }));
-    on('ConversationChanged', (c) => store.push({ kind: 'conversation', payload: c }));
-    on('ConversationRemoved', (c) => store.push({ kind: 'removed', payload: c }));
-    on('ReadMarkerChanged', (r) => store.push({ kind: 'read', payload: normEvent(r) }));
-    on('PresenceChanged', (p) => store.setPresence(normEvent(p)));
-    on('TypingChanged', (t) => store.setTyping(normEvent(t)));
+    on('MessageReceived', (m) => push(this.store, { kind: 'message', payload: m }));
+    on('MessageUpdated', (m) => push(this.store, { kind: 'update', payload: m }));
+    on('ConversationChanged', (c) => push(this.store, { kind: 'conversation', payload: c }));
+    on('ConversationRemoved', (c) => push(this.store, { kind: 'removed', payload: c }));
+    on('ReadMarkerChanged', (r) => push(this.store, { kind: 'read', payload: normEvent(r) }));
+    on('PresenceChanged', (p) => setPresence(this.store, normEvent(p)));
+    on('TypingChanged', (t) => setTyping(this.store, normEvent(t)));
     // The server lost pushes meant for this connection (its backplane was interrupted): catch up from the store.
     conn.on('Resync', () => {
       if (conn === this.conn) this.resync();
@@ -151,7 +158,7 @@ export class ChatHub implements Transport {
     this.resyncing = (async () => {
       do {
         this.resyncAgain = false;
-        await store.catchUp();
+        await catchUp(this.store);
       } while (this.resyncAgain && this.connected());
     })().finally(() => {
       this.resyncing = null;
@@ -162,9 +169,9 @@ export class ChatHub implements Transport {
     this.setStatus('connected');
     this.setPresence(this.presence, true);
     try {
-      await store.catchUp();
+      await catchUp(this.store);
     } finally {
-      void store.flushOutbox();
+      void flushOutbox(this.store);
     }
   }
 
@@ -180,4 +187,3 @@ export class ChatHub implements Transport {
   }
 }
 
-export const hub = new ChatHub();

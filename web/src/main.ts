@@ -1,116 +1,68 @@
+// Start-up: one store, the hub, the screens and dialogs; session resume; idle/hidden-tab presence; title badge;
+// notifications and the live region.
+
 import './styles.css';
-import { api, ApiError, errorText, session, type User } from './api';
+import { api } from './api';
+import { createChatScreen } from './chatScreen';
 import { byId } from './dom';
-import { initDialogs } from './dialogs';
-import { hub } from './hub';
-import { store } from './store';
-import {
-  announce,
-  forgetOpenConversation,
-  afterListRender,
-  initChatUi,
-  resetChatUi,
-  restoreOpenConversation,
-  selectConversation,
-  showConnection,
-  showMe,
-} from './ui';
+import { ApiError, errorText } from './errors';
+import { ChatHub } from './hub';
+import { DEFAULT_LIMITS, mergeLimits } from './limits';
+import { session } from './session';
+import { refreshConversations } from './state/conversations';
+import { title, userName } from './state/directory';
+import { setViewing } from './state/reading';
+import { reset, setLimits, start, Store, totalUnread } from './state/store';
+import { createAuthScreen } from './views/authScreen';
+import { createDetailsDialog } from './views/detailsDialog';
+import { closeOnBackdrop } from './views/dialogParts';
+import { createNewGroupDialog } from './views/newGroupDialog';
+import { createProfileDialog } from './views/profileDialog';
 
-const authScreen = byId('auth-screen');
-const chatScreen = byId('chat-screen');
-const form = byId<HTMLFormElement>('auth-form');
-const username = byId<HTMLInputElement>('username');
-const password = byId<HTMLInputElement>('password');
-const displayName = byId<HTMLInputElement>('display-name');
-const loginBtn = byId<HTMLButtonElement>('login');
-const signupBtn = byId<HTMLButtonElement>('signup');
-const authError = byId('auth-error');
-const notifyBtn = byId<HTMLButtonElement>('enable-notifications');
 const IDLE_MS = 5 * 60_000;
+const chatRoot = byId('chat-screen');
+const notifyBtn = byId<HTMLButtonElement>('enable-notifications');
 
+const store = new Store(api);
+const hub = new ChatHub(store);
 store.transport = hub;
-hub.onStatus(showConnection);
-initChatUi();
-initDialogs();
-
-// ---------- auth screen ----------
-
-let lockedUntil = 0;
-let lockTimer: ReturnType<typeof setInterval> | null = null;
-
-function showAuthError(text: string | null): void {
-  authError.textContent = text ?? '';
-  authError.hidden = !text;
-}
-
-function setBusy(busy: boolean): void {
-  const locked = lockedUntil > Date.now();
-  loginBtn.disabled = busy || locked;
-  signupBtn.disabled = busy;
-  form.setAttribute('aria-busy', busy ? 'true' : 'false');
-}
-
-/** 429: count down Retry-After on the login button. */
-function lockLogin(seconds: number): void {
-  lockedUntil = Date.now() + seconds * 1000;
-  if (lockTimer) clearInterval(lockTimer);
-  const tick = (): void => {
-    const left = Math.ceil((lockedUntil - Date.now()) / 1000);
-    if (left <= 0) {
-      if (lockTimer) clearInterval(lockTimer);
-      lockTimer = null;
-      loginBtn.textContent = 'Log in';
-      loginBtn.disabled = false;
-      if (authError.dataset.kind === 'rate') showAuthError(null);
-      return;
-    }
-    loginBtn.disabled = true;
-    loginBtn.textContent = `Log in (${left}s)`;
-    authError.textContent = `Too many login attempts. Try again in ${left} second${left === 1 ? '' : 's'}.`;
-    authError.hidden = false;
-    authError.dataset.kind = 'rate';
-  };
-  tick();
-  lockTimer = setInterval(tick, 1000);
-}
-
-function authFailure(err: unknown, fallback401: string): void {
-  session.clear();
-  delete authError.dataset.kind;
-  if (err instanceof ApiError && err.status === 429) {
-    if (err.retryAfter !== undefined && err.retryAfter > 0) lockLogin(err.retryAfter);
-    else showAuthError(errorText(err));
-    return;
-  }
-  if (err instanceof ApiError && err.status === 401) showAuthError(fallback401);
-  else if (err instanceof ApiError && err.status === 409 && !err.problem?.detail) showAuthError('That username is already taken.');
-  else showAuthError(errorText(err));
-}
+const chat = createChatScreen(byId('app'), store, api);
+hub.onStatus((status) => chat.showConnection(status));
+const newGroup = createNewGroupDialog(byId<HTMLDialogElement>('new-group-dialog'), store, api, (id) => chat.select(id));
+const details = createDetailsDialog(byId<HTMLDialogElement>('details-dialog'), store, api, () => chat.select(null));
+const profile = createProfileDialog(byId<HTMLDialogElement>('profile-dialog'), store, api, () => store.me && chat.showMe(store.me));
+const auth = createAuthScreen(byId('auth-screen'), api, async () => enterChat());
+const lightbox = byId<HTMLDialogElement>('lightbox');
+closeOnBackdrop(lightbox);
+byId('lightbox-close').addEventListener('click', () => lightbox.close());
+byId('new-group').addEventListener('click', () => newGroup.open());
+byId('conversation-details').addEventListener('click', () => details.open());
+byId('profile-open').addEventListener('click', () => profile.open());
 
 function showAuth(message?: string): void {
-  chatScreen.hidden = true;
-  authScreen.hidden = false;
-  showAuthError(message ?? null);
-  setBusy(false);
+  chatRoot.hidden = true;
+  auth.show(message);
   document.title = 'Chat';
-  (username.value ? password : username).focus();
 }
 
-async function enterChat(me: User): Promise<void> {
-  store.start(me);
-  resetChatUi();
-  showMe(me);
-  authScreen.hidden = true;
-  chatScreen.hidden = false;
-  password.value = '';
-  showAuthError(null);
+async function enterChat(): Promise<void> {
+  const me = await api.me();
+  start(store, me);
+  chat.reset();
+  chat.showMe(me);
+  auth.hide();
+  chatRoot.hidden = false;
   updateTitle();
   updateNotifyButton();
   hub.start();
   updatePresence();
+  const gen = store.generation;
+  void api.limits().then((answers) => {
+    if (gen === store.generation) setLimits(store, mergeLimits(DEFAULT_LIMITS, ...answers));
+  });
   try {
-    await store.refreshConversations();
-    restoreOpenConversation();
+    await refreshConversations(store);
+    chat.restoreOpenConversation();
   } catch {
     /* the hub catch-up retries */
   }
@@ -119,10 +71,10 @@ async function enterChat(me: User): Promise<void> {
 function signedOut(message?: string): void {
   hub.stop();
   session.clear();
-  store.reset();
-  resetChatUi();
-  selectConversation(null);
-  forgetOpenConversation();
+  reset(store);
+  chat.reset();
+  chat.select(null);
+  chat.forgetOpenConversation();
   for (const d of document.querySelectorAll('dialog')) if ((d as HTMLDialogElement).open) (d as HTMLDialogElement).close();
   showAuth(message);
 }
@@ -134,48 +86,6 @@ async function logout(): Promise<void> {
 }
 
 session.onUnauthorized(() => signedOut('Your session has expired. Please log in again.'));
-
-function readCredentials(): { user: string; pass: string } | null {
-  const user = username.value.trim();
-  const pass = password.value;
-  if (!user || !pass) {
-    showAuthError(!user && !pass ? 'Please enter a username and a password.' : !user ? 'Please enter a username.' : 'Please enter a password.');
-    (user ? password : username).focus();
-    return null;
-  }
-  return { user, pass };
-}
-
-async function login(user: string, pass: string): Promise<void> {
-  await api.login(user, pass);
-  await enterChat(await api.me());
-}
-
-form.addEventListener('submit', (e) => {
-  e.preventDefault();
-  if (lockedUntil > Date.now()) return;
-  const creds = readCredentials();
-  if (!creds) return;
-  setBusy(true);
-  showAuthError(null);
-  login(creds.user, creds.pass)
-    .catch((err: unknown) => authFailure(err, 'Invalid username or password.'))
-    .finally(() => setBusy(false));
-});
-
-signupBtn.addEventListener('click', () => {
-  const creds = readCredentials();
-  if (!creds) return;
-  setBusy(true);
-  showAuthError(null);
-  const dn = displayName.value.trim();
-  api
-    .signUp(creds.user, creds.pass, dn || undefined)
-    .then(() => login(creds.user, creds.pass))
-    .catch((err: unknown) => authFailure(err, 'Could not sign in with the new account.'))
-    .finally(() => setBusy(false));
-});
-
 byId('logout').addEventListener('click', () => void logout());
 byId('profile-logout').addEventListener('click', () => void logout());
 
@@ -185,17 +95,17 @@ let idle = false;
 let idleTimer: ReturnType<typeof setTimeout> | null = null;
 
 function viewingNow(): boolean {
-  return document.visibilityState === 'visible' && document.hasFocus() && !chatScreen.hidden;
+  return document.visibilityState === 'visible' && document.hasFocus() && !chatRoot.hidden;
 }
 
 function updatePresence(): void {
-  store.setViewing(viewingNow());
+  setViewing(store, viewingNow());
   if (!store.me) return;
   hub.setPresence(document.visibilityState === 'hidden' || idle ? 'away' : 'online');
 }
 
 function activity(): void {
-  if (!store.viewing) store.setViewing(viewingNow());
+  if (!store.viewing) setViewing(store, viewingNow());
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
     idle = true;
@@ -224,16 +134,14 @@ activity();
 // ---------- title badge, notifications, live region ----------
 
 function updateTitle(): void {
-  const n = store.totalUnread();
+  const n = totalUnread(store);
   const me = store.me;
   const base = me ? `Chat — ${me.displayName || me.username}` : 'Chat';
   document.title = n > 0 ? `(${n > 99 ? '99+' : n}) ${base}` : base;
 }
-afterListRender(updateTitle);
+chat.afterListRender(updateTitle);
 
-function notificationsSupported(): boolean {
-  return typeof Notification !== 'undefined';
-}
+const notificationsSupported = (): boolean => typeof Notification !== 'undefined';
 
 function updateNotifyButton(): void {
   notifyBtn.hidden = !notificationsSupported() || Notification.permission !== 'default';
@@ -245,19 +153,19 @@ notifyBtn.addEventListener('click', () => {
 });
 
 store.onIncoming = (cs, msg) => {
-  const sender = store.userName(msg.senderId);
+  const sender = userName(store, msg.senderId);
   const body = msg.deletedAt ? '' : msg.text || (msg.media?.length ? 'Sent an attachment' : '');
-  const where = cs.conv.kind === 'group' ? ` in ${store.title(cs)}` : '';
-  announce(`${sender}${where}: ${body.slice(0, 200)}`);
+  const where = cs.conv.kind === 'group' ? ` in ${title(store, cs)}` : '';
+  chat.announce(`${sender}${where}: ${body.slice(0, 200)}`);
   if (document.visibilityState === 'hidden' && notificationsSupported() && Notification.permission === 'granted') {
     try {
-      const n = new Notification(cs.conv.kind === 'group' ? `${sender} · ${store.title(cs)}` : sender, {
+      const n = new Notification(cs.conv.kind === 'group' ? `${sender} · ${title(store, cs)}` : sender, {
         body: body.slice(0, 180),
-        tag: `chat-${cs.key}`,
+        tag: `chat-${cs.id}`,
       });
       n.onclick = () => {
         window.focus();
-        selectConversation(cs.key);
+        chat.select(cs.id);
         n.close();
       };
     } catch {
@@ -266,28 +174,26 @@ store.onIncoming = (cs, msg) => {
   }
 };
 
-store.onRemoved = (key, title) => {
-  if (store.openKey === null || store.openKey === key) {
-    selectConversation(null);
-  }
-  announce(`You are no longer in ${title}.`);
+store.onRemoved = (id, name) => {
+  if (store.openId === null || store.openId === id) chat.select(null);
+  chat.announce(`You are no longer in ${name}.`);
 };
 
-// ---------- start: resume the session from the refresh cookie ----------
+// ---------- start: resume the session from the refresh cookie, if the hint says there is one ----------
 
 async function boot(): Promise<void> {
-  if (!(await session.refresh())) {
+  if (!(await session.resume())) {
     showAuth();
     return;
   }
   try {
-    await enterChat(await api.me());
+    await enterChat();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) signedOut('Your session has expired. Please log in again.');
     else {
-      chatScreen.hidden = true;
-      authScreen.hidden = false;
-      showAuthError(errorText(err));
+      chatRoot.hidden = true;
+      byId('auth-screen').hidden = false;
+      auth.showError(errorText(err));
     }
   }
 }

@@ -1,11 +1,13 @@
 // Attachment info (signed URLs expire after ~10 minutes: cached for 8) and rendering.
 
-import { api, type Id, type MediaInfo } from './api';
+import { api } from './api';
 import { h } from './dom';
 import { icon } from './icons';
 import { fileSize } from './format';
+import type { Id, MediaInfo } from './model';
 
-export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/** The media calls the composer makes (tests give a fake one). */
+export type MediaApi = Pick<typeof api, 'upload' | 'deleteMedia'>;
 const TTL = 8 * 60_000;
 
 const cache = new Map<Id, { at: number; info: Promise<MediaInfo> }>();
@@ -60,7 +62,7 @@ async function openFull(id: Id): Promise<void> {
 
 /** One attachment: a thumbnail button for images, a file card otherwise. `onSize` is called after images load. */
 export function mediaElement(id: Id, onSize: () => void): HTMLElement {
-  const box = h('div', { class: 'media-item loading', 'data-media-id': id }, 'Loading attachment…');
+  const box = h('div', { class: 'media-item loading', 'data-media-id': String(id) }, 'Loading attachment…');
   mediaInfo(id)
     .then((info) => {
       box.classList.remove('loading');

@@ -1,27 +1,83 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, errorText, GROUP_ADDS_CHOICES, normConversation, normId, normMessage, problemCode, hubErrorText, rateLimitWait, retryAfterSeconds, sameId, session, toGroupAdds, wireId, ApiError } from '../src/api';
+import { api } from '../src/api';
+import { ApiError, errorText, hubErrorText, problemCode, rateLimitWait, retryAfterSeconds } from '../src/errors';
+import { DEFAULT_LIMITS, mergeLimits } from '../src/limits';
+import { GROUP_ADDS_CHOICES, normConversation, normId, normMessage, toGroupAdds } from '../src/model';
+import { hasSessionHint, session } from '../src/session';
 import { linkify, safeHref, systemText, fileSize } from '../src/format';
 
 describe('id normalisation', () => {
-  it('turns numeric ids into strings and gives the numbers back for the wire', () => {
+  it('keeps ids as the numbers of the contract, whatever their source', () => {
     const m = normMessage({ conversationId: 12, seq: 3, senderId: 5, text: 'x', media: [100, 101], system: { event: 'member-added', actorId: 5, userIds: [6, 7] } });
-    expect(m.conversationId).toBe('12');
-    expect(m.senderId).toBe('5');
-    expect(m.media).toEqual(['100', '101']);
-    expect(m.system).toEqual({ event: 'member-added', actorId: '5', userIds: ['6', '7'], title: null });
-    expect(wireId('12')).toBe(12);
-    expect(wireId('100')).toBe(100);
-    expect(sameId(5, '5')).toBe(true);
-    expect(sameId('', '')).toBe(false);
+    expect(m.conversationId).toBe(12);
+    expect(m.senderId).toBe(5);
+    expect(m.media).toEqual([100, 101]);
+    expect(m.system).toEqual({ event: 'member-added', actorId: 5, userIds: [6, 7], title: null });
+    expect(normId('5')).toBe(5);
+    expect(normId(9007199254740991)).toBe(9007199254740991);
+    expect([normId(''), normId(undefined), normId('abc'), normId(1.5), normId(-3)]).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('normalises conversation views, members and owners', () => {
     const c = normConversation({ id: 3, kind: 'group', ownerId: 9, members: [{ userId: 9, lastReadSeq: 2 }], lastSeq: 4, lastMessage: { seq: 4, senderId: 9 } });
-    expect(c.id).toBe('3');
-    expect(c.ownerId).toBe('9');
-    expect(c.members[0].userId).toBe('9');
-    expect(c.lastMessage!.conversationId).toBe('3');
+    expect(c.id).toBe(3);
+    expect(c.ownerId).toBe(9);
+    expect(c.members[0].userId).toBe(9);
+    expect(c.lastMessage!.conversationId).toBe(3);
     expect(c.lastMessage!.text).toBe('');
+  });
+});
+
+describe('server limits', () => {
+  it('starts from today\'s values and takes every valid limit the server gives, ignoring a missing answer', () => {
+    expect(DEFAULT_LIMITS).toMatchObject({ maxMessageLength: 100_000, maxGroupMembers: 50, maxUploadBytes: 25 * 1024 * 1024 });
+    const merged = mergeLimits(DEFAULT_LIMITS, { maxMessageLength: 2000, maxGroupMembers: 'x', maxAttachmentsPerMessage: 4 }, null);
+    expect(merged).toEqual({ maxMessageLength: 2000, maxGroupMembers: 50, maxAttachmentsPerMessage: 4, maxUploadBytes: 25 * 1024 * 1024 });
+    expect(mergeLimits(DEFAULT_LIMITS, null, { maxUploadBytes: 1024 }).maxUploadBytes).toBe(1024);
+  });
+
+  it('asks both services with the bearer token and tolerates a 404 from either', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      urls.push(`${url} ${(init.headers as Record<string, string>).Authorization}`);
+      return url === '/api/media/limits'
+        ? new Response(JSON.stringify({ maxUploadBytes: 1000 }), { status: 200 })
+        : new Response(null, { status: 404 });
+    });
+    session.set({ accessToken: 'tok' });
+    try {
+      const limits = mergeLimits(DEFAULT_LIMITS, ...(await api.limits()));
+      expect(urls.sort()).toEqual(['/api/conversations/limits Bearer tok', '/api/media/limits Bearer tok']);
+      expect(limits.maxUploadBytes).toBe(1000);
+      expect(limits.maxMessageLength).toBe(100_000);
+    } finally {
+      vi.unstubAllGlobals();
+      session.clear();
+    }
+  });
+});
+
+describe('session resume', () => {
+  it('calls refresh only when the session hint cookie is there', async () => {
+    expect(hasSessionHint('')).toBe(false);
+    expect(hasSessionHint('other=1; chat_session=')).toBe(false);
+    expect(hasSessionHint('other=1; chat_session=1')).toBe(true);
+    let refreshes = 0;
+    vi.stubGlobal('fetch', async () => {
+      refreshes++;
+      return new Response(null, { status: 401 });
+    });
+    try {
+      document.cookie = 'chat_session=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+      expect(await session.resume()).toBe(false);
+      expect(refreshes).toBe(0);
+      document.cookie = 'chat_session=1; path=/';
+      expect(await session.resume()).toBe(false);
+      expect(refreshes).toBe(1);
+    } finally {
+      document.cookie = 'chat_session=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+      vi.unstubAllGlobals();
+    }
   });
 });
 
@@ -52,12 +108,12 @@ describe('format', () => {
   });
 
   it('describes system events', () => {
-    const name = (id: string) => ({ '1': 'You', '2': 'Bob', '3': 'Carol' })[id] ?? '?';
-    const sys = (event: string, userIds: string[], title: string | null = null) => ({ text: '', system: { event, actorId: '1', userIds, title } });
-    expect(systemText(sys('member-added', ['2', '3']), name)).toBe('You added Bob and Carol');
+    const name = (id: number) => ({ 1: 'You', 2: 'Bob', 3: 'Carol' } as Record<number, string>)[id] ?? '?';
+    const sys = (event: string, userIds: number[], title: string | null = null) => ({ text: '', system: { event, actorId: 1, userIds, title } });
+    expect(systemText(sys('member-added', [2, 3]), name)).toBe('You added Bob and Carol');
     expect(systemText(sys('renamed', [], 'Trip'), name)).toBe('You renamed the group to “Trip”');
-    expect(systemText({ text: '', system: { event: 'member-left', actorId: '2', userIds: ['2'], title: null } }, name)).toBe('Bob left');
-    expect(systemText(sys('owner-changed', ['3']), name)).toBe('Carol is now the owner');
+    expect(systemText({ text: '', system: { event: 'member-left', actorId: 2, userIds: [2], title: null } }, name)).toBe('Bob left');
+    expect(systemText(sys('owner-changed', [3]), name)).toBe('Carol is now the owner');
     expect(fileSize(2048)).toBe('2.0 KB');
   });
 });
@@ -96,7 +152,7 @@ describe('profile settings and blocks', () => {
   it('reads groupAdds from me and saves it with the display name', async () => {
     stubFetch(() => json({ id: 4, username: 'ann', displayName: 'Ann', groupAdds: 'nobody' }));
     const me = await api.me();
-    expect(me.id).toBe('4');
+    expect(me.id).toBe(4);
     expect(me.groupAdds).toBe('nobody');
     expect(calls[0]).toMatchObject({ method: 'GET', url: '/api/identity/users/me', auth: 'Bearer tok' });
 
@@ -113,7 +169,7 @@ describe('profile settings and blocks', () => {
     stubFetch(() => json([{ id: 9, username: 'bob', displayName: 'Bob' }]));
     const list = await api.blocks();
     expect(calls[0]).toMatchObject({ method: 'GET', url: '/api/identity/users/me/blocks', body: undefined, auth: 'Bearer tok' });
-    expect(list.map((u) => u.id)).toEqual(['9']);
+    expect(list.map((u) => u.id)).toEqual([9]);
 
     stubFetch(() => new Response(null, { status: 204 }));
     await api.block(list[0].id);
@@ -126,7 +182,7 @@ describe('profile settings and blocks', () => {
 
   it('gives the server problem when a block cannot be applied', async () => {
     stubFetch(() => json({ type: 'https://chat.example/problems/blocks-unavailable', title: 'Blocks unavailable', status: 503, detail: 'Try again in a moment.' }, 503));
-    const err = await api.block('9').catch((e: unknown) => e);
+    const err = await api.block(9).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(problemCode(err)).toBe('blocks-unavailable');
     expect(errorText(err)).toBe('Try again in a moment.');

@@ -1,6 +1,6 @@
 // An in-memory backend for store tests: the HTTP API subset the store uses and a hub transport.
-import { normConversation, normMessage, type Conversation, type Message } from '../src/api';
-import { Store, type StoreApi, type Transport } from '../src/store';
+import { normConversation, normMessage, type Conversation, type Id, type Message } from '../src/model';
+import { start, Store, type StoreApi, type Transport } from '../src/state/store';
 
 export interface RawMsg {
   conversationId: number;
@@ -72,13 +72,13 @@ export class FakeServer {
   api(): StoreApi {
     const self = this;
     return {
-      async user(id) {
-        return { id: String(id), username: `u${id}`, displayName: `User ${id}` };
+      async user(id: Id) {
+        return { id, username: `u${id}`, displayName: `User ${id}` };
       },
       async conversations(): Promise<Conversation[]> {
         return [normConversation(self.view())];
       },
-      async messages(_id, opts): Promise<Message[]> {
+      async messages(_id: Id, opts: { before?: number; after?: number; limit?: number }): Promise<Message[]> {
         self.calls.push({ method: 'GET messages', args: [opts] });
         let list = self.messages;
         const limit = opts.limit ?? 50;
@@ -148,7 +148,7 @@ export class FakeServer {
   store(): Store {
     const s = new Store(this.api());
     s.transport = this.transport();
-    s.start({ id: String(this.me), username: 'me', displayName: 'Me' });
+    start(s, { id: this.me, username: 'me', displayName: 'Me' });
     return s;
   }
 }
