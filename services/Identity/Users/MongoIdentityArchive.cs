@@ -76,13 +76,13 @@ public sealed class MongoIdentityArchive : IIdentityArchive
         {
             return;
         }
-        await _blocks.InsertManyAsync(blocks.Select(block => new MongoBlockStore.BlockDocument
-        {
-            Id = $"{block.BlockerId}:{block.BlockedId}",
-            BlockerId = block.BlockerId,
-            BlockedId = block.BlockedId,
-            CreatedAt = block.CreatedAt,
-        }), cancellationToken: cancellationToken);
+        // Upserts: a deployment whose services share one database shares this collection with Messaging's block copy.
+        await _blocks.BulkWriteAsync(blocks.Select(block => new UpdateOneModel<MongoBlockStore.BlockDocument>(
+            Builders<MongoBlockStore.BlockDocument>.Filter.Eq(b => b.Id, $"{block.BlockerId}:{block.BlockedId}"),
+            Builders<MongoBlockStore.BlockDocument>.Update
+                .Set(b => b.BlockerId, block.BlockerId)
+                .Set(b => b.BlockedId, block.BlockedId)
+                .Set(b => b.CreatedAt, block.CreatedAt)) { IsUpsert = true }), cancellationToken: cancellationToken);
     }
 
     public async Task CompleteImportAsync(CancellationToken cancellationToken)

@@ -135,12 +135,11 @@ public sealed class MongoMessagingArchive : IMessagingArchive
         {
             return;
         }
-        await _blocks.InsertManyAsync(blocks.Select(b => new MongoBlockStore.BlockDocument
-        {
-            Id = MongoBlockStore.Key(b.BlockerId, b.BlockedId),
-            BlockerId = b.BlockerId,
-            BlockedId = b.BlockedId,
-        }), cancellationToken: cancellationToken);
+        // Upserts: a deployment whose services share one database shares this collection with Identity's blocks.
+        await _blocks.BulkWriteAsync(blocks.Select(b => new UpdateOneModel<MongoBlockStore.BlockDocument>(
+            Builders<MongoBlockStore.BlockDocument>.Filter.Eq(d => d.Id, MongoBlockStore.Key(b.BlockerId, b.BlockedId)),
+            Builders<MongoBlockStore.BlockDocument>.Update.Set(d => d.BlockerId, b.BlockerId).Set(d => d.BlockedId, b.BlockedId)) { IsUpsert = true }),
+            cancellationToken: cancellationToken);
     }
 
     public async Task WriteMediaOutboxAsync(IReadOnlyList<MediaReferenceChange> changes, CancellationToken cancellationToken)
