@@ -94,7 +94,7 @@ internal sealed record DeploymentReaders(
             {
                 await blob.CopyToAsync(bytes, ct);
             }
-            reads.Add(new { blob = blob is null ? null : Convert.ToBase64String(bytes.ToArray()) });
+            reads.Add(new { blob = blob is null ? null : Convert.ToHexString(bytes.ToArray()) });
         }
         return JsonSerializer.Serialize(reads, new JsonSerializerOptions { WriteIndented = true });
     }

@@ -24,7 +24,7 @@ public sealed class ExportImportTests : IDisposable
         Assert.Contains("\"Text\": \"hello\"", expected);
         Assert.Contains("\"DeletedAt\": \"", expected);
         Assert.Contains("Trip 2027", expected);
-        Assert.Contains(Convert.ToBase64String(sample.BlobBytes), expected);
+        Assert.Contains(Convert.ToHexString(sample.BlobBytes), expected);
         Assert.Contains("\"LastReadSeq\": 2", expected);
     }
 

@@ -38,7 +38,6 @@ internal sealed record SampleDeployment(
         var oops = await SendAsync(stores, direct.Id, bob.Id, "d4", "wrong chat");
         await stores.Messages.EditAsync(direct.Id, alice.Id, typo, "hello", ct);
         await stores.Messages.DeleteAsync(direct.Id, bob.Id, oops, ct);
-        await stores.Conversations.MarkReadAsync(direct.Id, alice.Id, 2, ct);
 
         var group = (await stores.Conversations.CreateGroupAsync(alice.Id, "Trip", [bob.Id, carol.Id], ct)).Conversation!;
         await SendAsync(stores, group.Id, alice.Id, "g1", "welcome");
@@ -51,8 +50,9 @@ internal sealed record SampleDeployment(
         var sent = (await stores.Messages.AppendAsync(new NewMessage(group.Id, alice.Id, "g2", "a photo", [photo.Id]), ct)).Message!;
         await stores.Media.ApplyReferencesAsync([new Chat.Media.Storage.MediaReferenceChange(photo.Id, group.Id, sent.Seq, Attached: true)], ct);
         await stores.Conversations.RenameAsync(group.Id, bob.Id, "Trip 2027", ct);
-        await SendAsync(stores, group.Id, carol.Id, "g3", "nice");
-        await stores.Conversations.MarkReadAsync(group.Id, bob.Id, 2, ct);
+        await SendAsync(stores, group.Id, alice.Id, "g3", "see you there");
+        // Carol never sent here, so her marker is only where she put it.
+        await stores.Conversations.MarkReadAsync(group.Id, carol.Id, 2, ct);
 
         return new SampleDeployment([(alice.Id, alice.Username), (bob.Id, bob.Username), (carol.Id, carol.Username)],
             alice.Id, bob.Id, direct.Id, group.Id, photo.Id, key, bytes);
