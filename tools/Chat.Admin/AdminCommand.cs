@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using MongoDB.Driver;
 
 namespace Chat.Admin;
 
@@ -7,9 +9,10 @@ public static class AdminCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        AdminOptions? options = null;
         try
         {
-            var options = AdminOptions.Parse(args);
+            options = AdminOptions.Parse(args);
             var configuration = new ConfigurationBuilder()
                 .AddEnvironmentVariables()
                 .AddCommandLine([.. options.ConfigurationArguments])
@@ -37,11 +40,17 @@ public static class AdminCommand
             await error.WriteLineAsync(e.Message);
             return e.ExitCode;
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or MongoConfigurationException)
         {
             // A malformed setting (a connection string, a command-line key without a value).
             await error.WriteLineAsync($"Invalid configuration: {e.Message}");
             return AdminException.Usage;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException or MongoException)
+        {
+            // The engines' own words are the clearest account of a full disk, a locked file or an unreachable server.
+            await error.WriteLineAsync($"{options?.Command ?? "command"} failed: {e.Message}");
+            return AdminException.Failed;
         }
     }
 

@@ -14,14 +14,14 @@ public sealed class DeploymentExporter(DeploymentStores stores, TextWriter log, 
         {
             throw new AdminException($"{file} already exists; export never overwrites a file.");
         }
-        // Written under a temporary name and renamed at the end, so a failed export leaves no file that looks complete.
-        var partial = file + ".partial";
-        File.Delete(partial);
         var directory = Path.GetDirectoryName(file)!;
         if (!Directory.Exists(directory))
         {
             throw new AdminException($"The directory {directory} does not exist.");
         }
+        // Written under a temporary name and renamed at the end, so a failed export leaves no file that looks complete.
+        var partial = file + ".partial";
+        File.Delete(partial);
         ArchiveManifest manifest;
         try
         {
