@@ -29,6 +29,14 @@ public sealed class PublishedContractTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryOperationHasANameAndASummary()
+    {
+        var contract = await ReadContractAsync();
+
+        PublicContractAssert.NamesAndSummarisesEveryOperation(contract);
+    }
+
+    [Fact]
     public async Task EveryAnswerOfEveryEndpointIsDescribedByTheDocument()
     {
         var contract = await ReadContractAsync();

@@ -20,14 +20,14 @@ public static class MediaDownloadsApi
         group.MapGet("/{id:long}", DownloadAsync)
             .WithSummary("Download a media item")
             .WithDescription(SignedUrlNote + " Images are served inline, other files as attachments; `ETag` and ranges are supported. 404 `media-not-found`.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
-            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+            .Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:long}/thumbnail", DownloadThumbnailAsync)
             .WithSummary("Download an image's WebP thumbnail")
             .WithDescription(SignedUrlNote + " 404 `media-not-found`, or `thumbnail-not-found` for a file that is not an image.")
-            .Produces(StatusCodes.Status200OK, contentType: "image/webp")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/webp")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
