@@ -28,8 +28,13 @@ public static partial class ApiReference
         app.MapScalarApiReference(PagePath, options =>
         {
             options.WithTitle("Chat API reference")
-                // Everything from this origin: no fonts or scripts from a CDN.
+                // Everything from this origin and nothing to a third party: no CDN fonts, telemetry or AI agent.
                 .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools()
+                .WithDotNetFlag(false)
                 .AddPreferredSecuritySchemes("Bearer");
             foreach (var (name, title) in Documents)
             {

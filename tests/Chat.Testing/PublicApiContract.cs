@@ -36,7 +36,6 @@ public sealed class PublicApiContract
         using var response = await service.GetAsync(DocumentPath);
         response.EnsureSuccessStatusCode();
         var text = await response.Content.ReadAsStringAsync();
-        if (Environment.GetEnvironmentVariable("TMP_DUMP") is { } dump) File.WriteAllText(Path.Combine(dump, Guid.NewGuid().ToString("N") + ".json"), text);
         return new PublicApiContract(JsonNode.Parse(text)
             ?? throw new InvalidOperationException("The document is empty."));
     }
