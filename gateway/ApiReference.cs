@@ -50,6 +50,13 @@ public static partial class ApiReference
     /// </summary>
     private static async Task AllowOnlyTheInlineScriptsServedAsync(HttpContext context, Func<Task> next)
     {
+        if (Path.HasExtension(context.Request.Path.Value))
+        {
+            // Scalar's script bundle and icon: nothing inline to allow, and megabytes not worth holding in memory.
+            context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            await next();
+            return;
+        }
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
