@@ -17,6 +17,7 @@ var app = builder.Build();
 app.UseWebSockets();
 app.UseWebClient();
 app.MapDefaultEndpoints();
+app.MapApiReference();
 app.MapReverseProxy();
 app.MapFallbackToFile("index.html");
 

@@ -14,6 +14,7 @@ app.UseServiceDefaults();
 app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
+app.MapPublicApiDocument();
 app.MapJwksApi();
 app.MapUsersApi();
 app.MapTokensApi();

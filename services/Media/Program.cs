@@ -14,6 +14,7 @@ app.UseServiceDefaults();
 app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
+app.MapPublicApiDocument();
 app.MapMediaApi().RequireAuthorization();
 app.MapMediaDownloadsApi().RequireAuthorization(SignedUrlAuthenticationHandler.DownloadPolicy);
 app.MapInternalMediaApi().RequireInternalKey();

@@ -13,6 +13,7 @@ app.UseServiceDefaults();
 app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
+app.MapPublicApiDocument();
 app.MapConversationsApi().RequireAuthorization();
 app.MapMessagesApi().RequireAuthorization();
 app.MapMembersApi().RequireAuthorization();

@@ -12,6 +12,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 
 app.MapDefaultEndpoints();
+app.MapPublicApiDocument();
 app.MapPresenceApi().RequireAuthorization();
 app.MapConnectionsApi().RequireInternalKey();
 app.MapContactsCacheApi().RequireInternalKey();

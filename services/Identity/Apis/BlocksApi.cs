@@ -14,9 +14,19 @@ public static class BlocksApi
     public static RouteGroupBuilder MapBlocksApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/identity/users/me/blocks").WithTags("Blocks").RequireAuthorization();
-        group.MapGet("/", ListBlocksAsync);
-        group.MapPut("/{userId:long}", BlockAsync);
-        group.MapDelete("/{userId:long}", UnblockAsync);
+        group.MapGet("/", ListBlocksAsync)
+            .WithSummary("The users you blocked")
+            .WithDescription("Oldest block first.");
+        group.MapPut("/{userId:long}", BlockAsync)
+            .WithSummary("Block a user")
+            .WithDescription("Neither of you can then open a direct conversation, message the other in one, or add the other to a group. Repeatable. 404 `user-not-found`; 503 `blocks-unavailable` when it cannot be applied now (nothing changed: try again).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapDelete("/{userId:long}", UnblockAsync)
+            .WithSummary("Unblock a user")
+            .WithDescription("Repeatable. 404 `user-not-found`; 503 `blocks-unavailable` when it cannot be applied now.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

@@ -16,10 +16,18 @@ public static class TokensApi
     {
         var group = routes.MapGroup(RefreshTokenCookie.Path).WithTags("Tokens").AllowAnonymous();
         group.MapPost("/", CreateTokenAsync)
+            .WithSummary("Log in")
+            .WithDescription("An access token in the body; the session's refresh token in the HttpOnly cookie `chat_refresh` (path /api/identity/tokens). 401 `bad-credentials`.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .RequireRateLimiting(CredentialRateLimits.Login)
             .RequireLoginThrottle();
-        group.MapPost("/refresh", RefreshTokenAsync);
-        group.MapDelete("/", RevokeTokenAsync);
+        group.MapPost("/refresh", RefreshTokenAsync)
+            .WithSummary("Trade the refresh cookie for a new access token")
+            .WithDescription("Sends the `chat_refresh` cookie, which is replaced by the next one. 401 `invalid-refresh-token`, or `refresh-token-reused` (the session is then ended everywhere).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapDelete("/", RevokeTokenAsync)
+            .WithSummary("Log out")
+            .WithDescription("Ends the cookie's session and clears the cookie; repeatable.");
         return group;
     }
 

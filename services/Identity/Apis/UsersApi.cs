@@ -13,16 +13,29 @@ public static class UsersApi
     {
         var group = routes.MapGroup("/api/identity/users").WithTags("Users").RequireAuthorization();
         group.MapPost("/", CreateUserAsync)
+            .WithSummary("Sign up")
+            .WithDescription("Creates an account; the display name defaults to the username. 409 `username-taken`; 400 `invalid-request` or `weak-password` naming the fields.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .AllowAnonymous()
             .RequireRateLimiting(CredentialRateLimits.SignUp)
             .RequireUsernameRateLimit(CredentialRateLimits.SignUp);
-        group.MapGet("/me", GetMeAsync);
-        group.MapPatch("/me", UpdateMeAsync);
+        group.MapGet("/me", GetMeAsync)
+            .WithSummary("Your own account")
+            .WithDescription("The caller as everyone sees them, plus their own settings (`groupAdds`).");
+        group.MapPatch("/me", UpdateMeAsync)
+            .WithSummary("Change your display name or who may add you to groups")
+            .WithDescription("Either or both of `displayName` and `groupAdds` (`everyone`, `contacts` or `nobody`).");
         group.MapPut("/me/password", ChangePasswordAsync)
+            .WithSummary("Change your password")
+            .WithDescription("Ends every other session; this one stays. 403 `wrong-password` when the current password is wrong; 400 `weak-password`.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .RequireRateLimiting(CredentialRateLimits.Login)
             .RequireUsernameRateLimit(CredentialRateLimits.Login);
-        group.MapGet("/{id:long}", GetUserAsync);
-        group.MapGet("/", SearchUsersAsync);
+        group.MapGet("/{id:long}", GetUserAsync)
+            .WithSummary("A user by id");
+        group.MapGet("/", SearchUsersAsync)
+            .WithSummary("Find users by name")
+            .WithDescription("`search` (1 to 64 characters) matched against usernames and display names; page on with `after` (the last id seen) and `limit`.");
         return group;
     }
 

@@ -15,6 +15,7 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddPublicApiDocument("Chat Identity", "Accounts, login and sessions (access tokens in the body, the refresh token in an HttpOnly cookie), profiles and blocks.");
         builder.Services.AddOptions<IdentityOptions>()
             .BindConfiguration(IdentityOptions.SectionName)
             .ValidateDataAnnotations()

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Chat.Media.Apis;
 
@@ -17,10 +19,53 @@ public static class MediaApi
     public static RouteGroupBuilder MapMediaApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/media").WithTags("Media");
-        group.MapPost("/", UploadAsync).DisableAntiforgery().RequireRateLimiting(MediaRateLimitOptions.UploadPolicy);
-        group.MapGet("/{id:long}/info", GetInfoAsync);
-        group.MapDelete("/{id:long}", DeleteAsync);
+        group.MapPost("/", UploadAsync)
+            .WithSummary("Upload a file to a conversation")
+            .WithDescription("`?conversationId=`, multipart/form-data with one `file` part. The type comes from the bytes; an image gets its size and a WebP thumbnail. " +
+                "Until a message carries it, only you can see it. 400 `invalid-request`, `malformed-upload`, `empty-file`; 404 `conversation-not-found`; " +
+                "413 `file-too-large`; 422 `corrupt-image`, `image-too-large`, `animation-too-large`.")
+            .AddOpenApiOperationTransformer(DescribeUploadForm)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .DisableAntiforgery()
+            .RequireRateLimiting(MediaRateLimitOptions.UploadPolicy);
+        group.MapGet("/{id:long}/info", GetInfoAsync)
+            .WithSummary("A media item's metadata, with fresh signed URLs")
+            .WithDescription("For members of its conversation (for its uploader alone until a message carries it); 404 `media-not-found` for anyone else.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:long}", DeleteAsync)
+            .WithSummary("Discard an upload no message carries")
+            .WithDescription("The uploader only. 409 `media-attached` once a message carries it (it goes when that message is deleted); 404 `media-not-found` for anyone else.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
+    }
+
+    /// <summary>The handler reads the multipart body itself, so the document is told its one part here.</summary>
+    private static Task DescribeUploadForm(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "file" },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The file; its name labels downloads." },
+                        },
+                    },
+                },
+            },
+        };
+        return Task.CompletedTask;
     }
 
     /// <summary>Streams the multipart <c>file</c> part to disk while hashing it; nothing is held whole in memory.</summary>

@@ -11,11 +11,25 @@ namespace Chat.Media.Apis;
 /// </summary>
 public static class MediaDownloadsApi
 {
+    private const string SignedUrlNote =
+        "With the bearer token, or without it by the signed URL `/info` and the upload answer give (`?uid=&exp=&sig=`, for `<img src>`; 401 `invalid-signature`).";
+
     public static RouteGroupBuilder MapMediaDownloadsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/media").WithTags("Media");
-        group.MapGet("/{id:long}", DownloadAsync);
-        group.MapGet("/{id:long}/thumbnail", DownloadThumbnailAsync);
+        group.MapGet("/{id:long}", DownloadAsync)
+            .WithSummary("Download a media item")
+            .WithDescription(SignedUrlNote + " Images are served inline, other files as attachments; `ETag` and ranges are supported. 404 `media-not-found`.")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+            .Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:long}/thumbnail", DownloadThumbnailAsync)
+            .WithSummary("Download an image's WebP thumbnail")
+            .WithDescription(SignedUrlNote + " 404 `media-not-found`, or `thumbnail-not-found` for a file that is not an image.")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/webp")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

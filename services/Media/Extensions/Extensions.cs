@@ -14,6 +14,7 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddPublicApiDocument("Chat Media", "Uploads (type from the bytes, size-limited) and downloads for conversation members, by bearer token or signed URL.");
         builder.Services.AddOptions<MediaOptions>()
             .BindConfiguration(MediaOptions.SectionName)
             .ValidateDataAnnotations()

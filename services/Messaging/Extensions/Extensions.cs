@@ -17,6 +17,7 @@ internal static class Extensions
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddPublicApiDocument("Chat Messaging", "Conversations, members, messages with a per-conversation `seq`, history and read markers. Real-time calls and events go through the SignalR hub `/hubs/chat`, documented in docs/hub.md.");
         builder.Services.AddOptions<MessagingOptions>()
             .BindConfiguration(MessagingOptions.SectionName)
             .ValidateDataAnnotations()

@@ -9,7 +9,9 @@ public static class PresenceApi
     public static RouteGroupBuilder MapPresenceApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/presence").WithTags("Presence");
-        group.MapGet("/", GetPresenceAsync);
+        group.MapGet("/", GetPresenceAsync)
+            .WithSummary("Who is online")
+            .WithDescription("`?userIds=1,2,3`: each user's `status` (`online`, `away`, `offline`) and `lastSeen`, for the users you share a conversation with; anyone else is left out of the answer.");
         return group;
     }
 

@@ -7,6 +7,7 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddPublicApiDocument("Chat Presence", "Online, away, offline and last seen of the users the caller shares a conversation with.");
         builder.Services.AddOptions<PresenceOptions>()
             .BindConfiguration(PresenceOptions.SectionName)
             .ValidateDataAnnotations()
