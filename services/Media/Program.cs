@@ -15,6 +15,7 @@ app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapMediaApi().RequireAuthorization();
+app.MapMediaLimitsApi().RequireAuthorization();
 app.MapMediaDownloadsApi().RequireAuthorization(SignedUrlAuthenticationHandler.DownloadPolicy);
 app.MapInternalMediaApi().RequireInternalKey();
 
