@@ -69,6 +69,14 @@ public sealed class MessagingLayersTests
     }
 
     [Fact]
+    public void TheDependencyGraphSeesKnownDependencies()
+    {
+        Assert.Contains("Chat.Messaging.Storage", Graph.Value["Chat.Messaging.Messages"]);
+        Assert.Contains("Chat.Messaging.Contracts", Graph.Value["Chat.Messaging.Hubs"]);
+        Assert.Contains(Root, Graph.Value["Chat.Messaging.Conversations"]);
+    }
+
+    [Fact]
     public void TheCycleCheckFindsACycle()
     {
         var graph = new Dictionary<string, IReadOnlySet<string>>

@@ -20,10 +20,9 @@ public static class HubFrameLimits
 
     public static IServiceCollection AddHubFrameLimits(this IServiceCollection services)
     {
-        // Set on the global options, which SignalR copies into the hub's own.
+        // The global options: SignalR uses them for a hub that has no AddHubOptions<THub> of its own, as ChatHub has none.
         services.AddOptions<HubOptions>()
-            .Configure<IOptions<MessagingOptions>>((hub, messaging) => hub.MaximumReceiveMessageSize = ReceiveLimitFor(messaging.Value));
-        services.AddOptions<HubOptions<ChatHub>>()
+            .Configure<IOptions<MessagingOptions>>((hub, messaging) => hub.MaximumReceiveMessageSize = ReceiveLimitFor(messaging.Value))
             .Validate<IOptions<MessagingOptions>>(
                 (hub, messaging) => hub.MaximumReceiveMessageSize >= ReceiveLimitFor(messaging.Value),
                 "The hub's MaximumReceiveMessageSize is below what Messaging:MaxMessageLength needs (HubFrameLimits.ReceiveLimitFor).")
