@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
-using Chat.Messaging.Storage;
+using Chat.Messaging.Contracts;
 using MessagePack;
 using MessagePack.Resolvers;
 
@@ -17,7 +17,7 @@ public class MessageSerializationBenchmarks
 {
     private static readonly MessagePackSerializerOptions MessagePackOptions = MessagePackSerializerOptions.Standard.WithResolver(ContractlessStandardResolver.Instance);
 
-    private readonly ChatMessage _message = new(1234, 56789, 42, "0b7c9f8e-client-id", MessageKinds.Text,
+    private readonly MessageView _message = new(1234, 56789, 42, "0b7c9f8e-client-id", "text",
         new string('x', 100), [], null, DateTimeOffset.UtcNow, null, null, 56789);
 
     private byte[] _json = null!;
@@ -26,25 +26,25 @@ public class MessageSerializationBenchmarks
     [GlobalSetup]
     public void SetUp()
     {
-        _json = JsonSerializer.SerializeToUtf8Bytes(_message, BenchJsonContext.Default.ChatMessage);
+        _json = JsonSerializer.SerializeToUtf8Bytes(_message, BenchJsonContext.Default.MessageView);
         _messagePack = MessagePackSerializer.Serialize(_message, MessagePackOptions);
         Console.WriteLine($"// payload: JSON {_json.Length} bytes, MessagePack {_messagePack.Length} bytes");
     }
 
     [Benchmark(Baseline = true)]
-    public byte[] SerializeJsonSourceGenerated() => JsonSerializer.SerializeToUtf8Bytes(_message, BenchJsonContext.Default.ChatMessage);
+    public byte[] SerializeJsonSourceGenerated() => JsonSerializer.SerializeToUtf8Bytes(_message, BenchJsonContext.Default.MessageView);
 
     [Benchmark]
     public byte[] SerializeMessagePackContractless() => MessagePackSerializer.Serialize(_message, MessagePackOptions);
 
     [Benchmark]
-    public ChatMessage? DeserializeJsonSourceGenerated() => JsonSerializer.Deserialize(_json, BenchJsonContext.Default.ChatMessage);
+    public MessageView? DeserializeJsonSourceGenerated() => JsonSerializer.Deserialize(_json, BenchJsonContext.Default.MessageView);
 
     [Benchmark]
-    public ChatMessage DeserializeMessagePackContractless() => MessagePackSerializer.Deserialize<ChatMessage>(_messagePack, MessagePackOptions);
+    public MessageView DeserializeMessagePackContractless() => MessagePackSerializer.Deserialize<MessageView>(_messagePack, MessagePackOptions);
 }
 
 /// <summary>The same source-generated shape as Messaging's own (internal) JSON context: web defaults.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(ChatMessage))]
+[JsonSerializable(typeof(MessageView))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

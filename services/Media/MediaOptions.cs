@@ -10,8 +10,12 @@ public sealed class MediaOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// No default here: the AppHost's <c>Media:MaxUploadBytes</c> is the one source, and also sets the gateway's body
+    /// limit, so the two cannot disagree; unset, Media does not start.
+    /// </summary>
     [Range(1, 1L << 32)]
-    public long MaxUploadBytes { get; set; } = 25L * 1024 * 1024;
+    public long MaxUploadBytes { get; set; }
 
     /// <summary>Largest width × height an image may declare in its header; checked before any pixel is decoded.</summary>
     [Range(1, 1L << 31)]

@@ -16,6 +16,7 @@ app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapPublicApiDocument();
 app.MapMediaApi().RequireAuthorization();
+app.MapMediaLimitsApi().RequireAuthorization();
 app.MapMediaDownloadsApi().RequireAuthorization(SignedUrlAuthenticationHandler.DownloadPolicy);
 app.MapInternalMediaApi().RequireInternalKey();
 

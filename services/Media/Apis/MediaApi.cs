@@ -89,7 +89,7 @@ public static class MediaApi
             return MediaProblems.MalformedUpload("Send multipart/form-data with a 'file' part.");
         }
         var userId = context.User.GetUserId();
-        if (!await access.IsMemberAsync(userId, conversationId.Value, context.Request.Headers.Authorization.ToString(), cancellationToken))
+        if (!await access.IsMemberAsync(userId, conversationId.Value, cancellationToken))
         {
             return MediaProblems.ConversationNotFound(conversationId.Value);
         }
@@ -141,7 +141,7 @@ public static class MediaApi
         var item = await media.FindAsync(id, cancellationToken);
         // Unknown media, an upload someone else has not sent, and media of a conversation the caller is not in look the same.
         if (item is null || !item.VisibleTo(userId)
-            || !await access.IsMemberAsync(userId, item.ConversationId, context.Request.Headers.Authorization.ToString(), cancellationToken))
+            || !await access.IsMemberAsync(userId, item.ConversationId, cancellationToken))
         {
             return MediaProblems.MediaNotFound(id);
         }

@@ -19,9 +19,13 @@ public sealed record MediaReferencesRequest(IReadOnlyList<MediaReferenceChangeDt
 /// <summary>How many media items went (their last reference released) and how many blobs with them.</summary>
 public sealed record MediaReferencesResult(int Removed, int BlobsDeleted);
 
+/// <summary>What a client checks before it uploads (<c>GET /api/media/limits</c>).</summary>
+public sealed record MediaLimits(long MaxUploadBytes);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MediaInfo))]
 [JsonSerializable(typeof(InternalMediaInfo))]
 [JsonSerializable(typeof(MediaReferencesRequest))]
 [JsonSerializable(typeof(MediaReferencesResult))]
+[JsonSerializable(typeof(MediaLimits))]
 internal sealed partial class MediaJsonContext : JsonSerializerContext;

@@ -59,7 +59,7 @@ internal static class Extensions
         SignedUrlAuthenticationHandler.AddTo(builder.Services);
 
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
-        builder.Services.AddHttpClient<ConversationAccess>(http => http.BaseAddress = new Uri("http://messaging"));
+        builder.Services.AddHttpClient<ConversationAccess>(http => http.BaseAddress = new Uri("http://messaging")).AddForwardedAuthorization();
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

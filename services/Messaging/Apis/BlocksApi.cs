@@ -1,6 +1,4 @@
-using Chat.Messaging.Hubs;
-using Chat.Messaging.Presence;
-using Chat.Messaging.Storage;
+using Chat.Messaging.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Messaging.Apis;
@@ -14,28 +12,20 @@ public static class BlocksApi
     public static RouteGroupBuilder MapBlocksApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup($"{InternalApiOptions.PathPrefix}/blocks/{{blockerId:long}}/{{blockedId:long}}").WithTags("Blocks").AllowAnonymous();
-        group.MapPut("/", BlockAsync);
-        group.MapDelete("/", UnblockAsync);
+        group.MapPut("/", BlockAsync).WithName("RecordBlock").WithSummary("Records that one user blocked another (internal, for Identity).");
+        group.MapDelete("/", UnblockAsync).WithName("RecordUnblock").WithSummary("Records that a block ended (internal, for Identity).");
         return group;
     }
 
-    public static async Task<NoContent> BlockAsync(
-        long blockerId, long blockedId, IBlockStore blocks, ChatEvents events, PresenceContactsCache presenceContacts, CancellationToken cancellationToken)
+    public static async Task<NoContent> BlockAsync(long blockerId, long blockedId, BlockCommands blocks, CancellationToken cancellationToken)
     {
-        await blocks.SetAsync(blockerId, blockedId, blocked: true, cancellationToken);
-        // Each stops seeing the other online at once, not at their next reconnect or when Presence's cache expires.
-        await events.PresenceHiddenAsync(blockerId, blockedId);
-        presenceContacts.Forget(blockerId, blockedId);
+        await blocks.BlockAsync(blockerId, blockedId, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    public static async Task<NoContent> UnblockAsync(
-        long blockerId, long blockedId, IBlockStore blocks, PresenceRelay presence, PresenceContactsCache presenceContacts, CancellationToken cancellationToken)
+    public static async Task<NoContent> UnblockAsync(long blockerId, long blockedId, BlockCommands blocks, CancellationToken cancellationToken)
     {
-        await blocks.SetAsync(blockerId, blockedId, blocked: false, cancellationToken);
-        // Each may see the other again: Presence recomputes their contacts, and their next status reaches the other.
-        presence.Forget(blockerId, blockedId);
-        presenceContacts.Forget(blockerId, blockedId);
+        await blocks.UnblockAsync(blockerId, blockedId, cancellationToken);
         return TypedResults.NoContent();
     }
 }

@@ -1,5 +1,4 @@
 using Chat.Messaging.Presence;
-using Chat.Messaging.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Messaging.Apis;
@@ -11,8 +10,9 @@ namespace Chat.Messaging.Apis;
 public static class ContactsApi
 {
     public static RouteHandlerBuilder MapContactsApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGet($"{InternalApiOptions.PathPrefix}/contacts/{{userId:long}}", ListContactsAsync).WithTags("Contacts").AllowAnonymous();
+        routes.MapGet($"{InternalApiOptions.PathPrefix}/contacts/{{userId:long}}", ListContactsAsync).WithTags("Contacts").AllowAnonymous()
+            .WithName("ListContacts").WithSummary("Whose presence a user may see (internal, for Presence).");
 
-    public static async Task<Ok<long[]>> ListContactsAsync(long userId, IConversationStore conversations, IBlockStore blocks, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await PresenceAudience.ContactsOfAsync(userId, conversations, blocks, cancellationToken)).ToArray());
+    public static async Task<Ok<long[]>> ListContactsAsync(long userId, PresenceAudience audience, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await audience.ContactsOfAsync(userId, cancellationToken)).ToArray());
 }

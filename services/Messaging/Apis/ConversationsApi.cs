@@ -1,9 +1,6 @@
+using Chat.Messaging.Contracts;
 using Chat.Messaging.Conversations;
-using Chat.Messaging.Hubs;
-using Chat.Messaging.Messages;
-using Chat.Messaging.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Messaging.Apis;
 
@@ -11,107 +8,50 @@ public static class ConversationsApi
 {
     public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/conversations").WithTags("Conversations");
-        group.MapGet("/", ListConversationsAsync);
-        group.MapGet("/{conversationId:long}", GetConversationAsync);
-        group.MapPost("/direct", OpenDirectConversationAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
-        group.MapPost("/groups", CreateGroupAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
-        group.MapPatch("/{conversationId:long}", RenameGroupAsync).RequireRateLimiting(MessagingRateLimits.Conversations);
+        var group = routes.MapGroup("/api/conversations").WithTags("Conversations").AnswerErrorsAsProblems();
+        group.MapGet("/", ListConversationsAsync)
+            .WithName("ListConversations").WithSummary("Every conversation the caller is in, most recently active first.");
+        // A literal segment, and {conversationId:long} never matches "limits": the two routes cannot collide.
+        group.MapGet("/limits", GetLimits)
+            .WithName("GetMessagingLimits").WithSummary("The longest message, the largest group and the most attachments per message.");
+        group.MapGet("/{conversationId:long}", GetConversationAsync)
+            .WithName("GetConversation").WithSummary("One conversation the caller is in.")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        group.MapPost("/direct", OpenDirectConversationAsync).RequireRateLimiting(MessagingRateLimits.Conversations)
+            .WithName("OpenDirectConversation").WithSummary("The one direct conversation with a user, created on first use.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
+        group.MapPost("/groups", CreateGroupAsync).RequireRateLimiting(MessagingRateLimits.Conversations)
+            .WithName("CreateGroup").WithSummary("A new group owned by the caller.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
+        group.MapPatch("/{conversationId:long}", RenameGroupAsync).RequireRateLimiting(MessagingRateLimits.Conversations)
+            .WithName("RenameGroup").WithSummary("A member renames a group.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
         return group;
     }
 
     /// <summary>Refused as a whole (nothing created) when anyone named does not exist or does not accept being added.</summary>
-    public static async Task<Results<Created<ConversationView>, ProblemHttpResult>> CreateGroupAsync(
-        CreateGroupRequest request, HttpContext context, GroupAddConsent consent, ConversationCommands commands, CancellationToken cancellationToken)
+    public static async Task<Created<ConversationView>> CreateGroupAsync(
+        CreateGroupRequest request, HttpContext context, ConversationCommands commands, CancellationToken cancellationToken)
     {
-        var userId = context.User.GetUserId();
-        if (commands.ValidateNewGroup(userId, request.Title, request.MemberIds) is { } invalid)
-        {
-            return MessagingResults.Problem(invalid);
-        }
-        if (await consent.CheckAsync(userId, (request.MemberIds ?? []).Distinct().Where(id => id != userId).ToList(), cancellationToken) is { } refused)
-        {
-            return MessagingResults.Problem(refused with { Field = "memberIds" });
-        }
-        var outcome = await commands.CreateGroupAsync(userId, request.Title, request.MemberIds, cancellationToken);
-        return outcome.Error is { } error
-            ? MessagingResults.Problem(error)
-            : TypedResults.Created($"/api/conversations/{outcome.Value!.Id}", ConversationView.For(outcome.Value, userId, null));
+        var view = await commands.CreateGroupAsync(context.User.GetUserId(), request.Title, request.MemberIds, cancellationToken);
+        return TypedResults.Created($"/api/conversations/{view.Id}", view);
     }
 
-    public static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> RenameGroupAsync(
-        long conversationId, RenameRequest request, HttpContext context, ConversationCommands commands, CancellationToken cancellationToken)
-    {
-        var userId = context.User.GetUserId();
-        var outcome = await commands.RenameAsync(conversationId, userId, request.Title, cancellationToken);
-        return outcome.Error is { } error
-            ? MessagingResults.Problem(error)
-            : TypedResults.Ok(ConversationView.For(outcome.Value!, userId, null));
-    }
+    public static async Task<Ok<ConversationView>> RenameGroupAsync(
+        long conversationId, RenameRequest request, HttpContext context, ConversationCommands commands, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await commands.RenameAsync(conversationId, context.User.GetUserId(), request.Title, cancellationToken));
 
     public static async Task<Ok<IReadOnlyList<ConversationView>>> ListConversationsAsync(
-        HttpContext context, IConversationStore conversations, IMessageStore messages, CancellationToken cancellationToken)
-    {
-        var userId = context.User.GetUserId();
-        return TypedResults.Ok(await ConversationViews.ListAsync(userId, conversations, messages, cancellationToken));
-    }
+        HttpContext context, ConversationQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.ListAsync(context.User.GetUserId(), cancellationToken));
 
-    public static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> GetConversationAsync(
-        long conversationId, HttpContext context, IConversationStore conversations, IMessageStore messages, CancellationToken cancellationToken)
-    {
-        var userId = context.User.GetUserId();
-        var conversation = await conversations.FindForMemberAsync(conversationId, userId, cancellationToken);
-        if (conversation is null)
-        {
-            return MessagingResults.Problem(MessagingError.ConversationNotFound(conversationId));
-        }
-        var last = await messages.GetLastMessagesAsync([conversationId], cancellationToken);
-        return TypedResults.Ok(ConversationView.For(conversation, userId, last.GetValueOrDefault(conversationId)));
-    }
+    public static async Task<Ok<ConversationView>> GetConversationAsync(
+        long conversationId, HttpContext context, ConversationQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.GetAsync(conversationId, context.User.GetUserId(), cancellationToken));
 
-    public static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> OpenDirectConversationAsync(
-        OpenDirectRequest request,
-        HttpContext context,
-        UserDirectory users,
-        IConversationStore conversations,
-        IMessageStore messages,
-        IBlockStore blocks,
-        ChatEvents events,
-        CancellationToken cancellationToken)
-    {
-        var userId = context.User.GetUserId();
-        if (request.UserId == userId)
-        {
-            return MessagingResults.Problem(MessagingError.Invalid("userId", "A direct conversation is with someone else."));
-        }
-        if (!await users.ExistsAsync(request.UserId, context.Request.Headers.Authorization.ToString(), cancellationToken))
-        {
-            return MessagingResults.Problem(MessagingError.UserNotFound(request.UserId));
-        }
-        if (await blocks.EitherBlockedAsync(userId, request.UserId, cancellationToken))
-        {
-            return MessagingResults.Problem(MessagingError.Blocked());
-        }
+    public static Ok<MessagingLimits> GetLimits(ConversationQueries queries) => TypedResults.Ok(queries.Limits());
 
-        var conversation = await conversations.GetOrCreateDirectAsync(userId, request.UserId, cancellationToken);
-        var last = (await messages.GetLastMessagesAsync([conversation.Id], cancellationToken)).GetValueOrDefault(conversation.Id);
-        if (conversation.LastSeq == 0)
-        {
-            // Let the other person's open clients list it before the first message arrives.
-            await events.ConversationOpenedAsync(ConversationView.For(conversation, request.UserId, last), request.UserId);
-        }
-        return TypedResults.Ok(ConversationView.For(conversation, userId, last));
-    }
-}
-
-/// <summary>Builds the per-member views the list endpoint and Sync share.</summary>
-public static class ConversationViews
-{
-    public static async Task<IReadOnlyList<ConversationView>> ListAsync(
-        long userId, IConversationStore conversations, IMessageStore messages, CancellationToken cancellationToken)
-    {
-        var list = await conversations.ListForMemberAsync(userId, cancellationToken);
-        var last = await messages.GetLastMessagesAsync(list.Select(c => c.Id).ToList(), cancellationToken);
-        return list.Select(c => ConversationView.For(c, userId, last.GetValueOrDefault(c.Id))).ToList();
-    }
+    public static async Task<Ok<ConversationView>> OpenDirectConversationAsync(
+        OpenDirectRequest request, HttpContext context, DirectConversations direct, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await direct.OpenAsync(context.User.GetUserId(), request.UserId, cancellationToken));
 }

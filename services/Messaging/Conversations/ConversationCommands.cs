@@ -1,92 +1,111 @@
-using Chat.Messaging.Apis;
-using Chat.Messaging.Hubs;
+using Chat.Messaging.Contracts;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Messaging.Conversations;
 
-/// <summary>Group management and read markers: validate, change the store, tell the members.</summary>
-public sealed class ConversationCommands(IConversationStore conversations, ChatEvents events, IOptions<MessagingOptions> options)
+/// <summary>
+/// Groups and read markers: validate, ask the people being added, change the store, tell the members. A refusal is
+/// thrown as a <see cref="MessagingError"/>.
+/// </summary>
+public sealed class ConversationCommands(
+    IConversationStore conversations,
+    GroupAddConsent consent,
+    ConversationChangeFanOut fanOut,
+    IChatEvents events,
+    IOptions<MessagingOptions> options)
 {
-    /// <summary>Title and member count; checked before anyone is looked up.</summary>
-    public MessagingError? ValidateNewGroup(long ownerId, string? title, IReadOnlyList<long>? memberIds)
+    /// <summary>
+    /// The caller's view of the new group (without a last message). Refused as a whole (nothing created) when the title
+    /// or size is wrong, checked before anyone is looked up, or when anyone named does not exist or does not accept being added.
+    /// </summary>
+    public async Task<ConversationView> CreateGroupAsync(long ownerId, string? title, IReadOnlyList<long>? memberIds, CancellationToken cancellationToken)
     {
-        var count = (memberIds ?? []).Append(ownerId).Distinct().Count();
-        return ValidateTitle(title) ?? (count < 2 || count > options.Value.MaxGroupMembers
-            ? MessagingError.Invalid("memberIds", $"A group has 2 to {options.Value.MaxGroupMembers} members, you included; this one would have {count}.")
-            : null);
+        ValidateNewGroup(ownerId, title, memberIds);
+        var others = (memberIds ?? []).Distinct().Where(id => id != ownerId).ToList();
+        await consent.EnsureAllowedAsync(ownerId, others, "memberIds", cancellationToken);
+        var change = await conversations.CreateGroupAsync(ownerId, title!.Trim(), others, cancellationToken);
+        await fanOut.PublishAsync(change);
+        return ConversationViews.For(change.Conversation!, ownerId, null);
     }
 
-    public async Task<Outcome<Conversation>> CreateGroupAsync(long ownerId, string? title, IReadOnlyList<long>? memberIds, CancellationToken cancellationToken)
+    /// <summary>The owner adds someone to the group, if that person exists and accepts being added by them.</summary>
+    public async Task<ConversationView> AddMemberAsync(long conversationId, long actorId, long userId, CancellationToken cancellationToken)
     {
-        if (ValidateNewGroup(ownerId, title, memberIds) is { } invalid)
-        {
-            return invalid;
-        }
-        var change = await conversations.CreateGroupAsync(ownerId, title!.Trim(), (memberIds ?? []).Distinct().Where(id => id != ownerId).ToList(), cancellationToken);
-        await events.ConversationChangedAsync(change);
-        return Outcome<Conversation>.Success(change.Conversation!);
-    }
-
-    public async Task<Outcome<Conversation>> AddMemberAsync(long conversationId, long actorId, long userId, CancellationToken cancellationToken) =>
-        await NotifyAsync(await conversations.AddMemberAsync(conversationId, actorId, userId, options.Value.MaxGroupMembers, cancellationToken),
+        await consent.EnsureAllowedAsync(actorId, [userId], "userId", cancellationToken);
+        return await ApplyAsync(await conversations.AddMemberAsync(conversationId, actorId, userId, options.Value.MaxGroupMembers, cancellationToken),
             conversationId, actorId, cancellationToken, "Only the owner of a group adds members.");
+    }
 
-    public async Task<Outcome<Conversation>> RemoveMemberAsync(long conversationId, long actorId, long userId, CancellationToken cancellationToken) =>
-        await NotifyAsync(await conversations.RemoveMemberAsync(conversationId, actorId, userId, cancellationToken),
+    /// <summary>The owner removes someone, or a member removes themself (leaves).</summary>
+    public async Task RemoveMemberAsync(long conversationId, long actorId, long userId, CancellationToken cancellationToken) =>
+        await ApplyAsync(await conversations.RemoveMemberAsync(conversationId, actorId, userId, cancellationToken),
             conversationId, actorId, cancellationToken, "Only the owner of a group removes others; anyone may leave.");
 
-    public async Task<Outcome<Conversation>> RenameAsync(long conversationId, long actorId, string? title, CancellationToken cancellationToken)
+    public async Task<ConversationView> RenameAsync(long conversationId, long actorId, string? title, CancellationToken cancellationToken)
     {
-        if (ValidateTitle(title) is { } invalid)
-        {
-            return invalid;
-        }
-        return await NotifyAsync(await conversations.RenameAsync(conversationId, actorId, title!.Trim(), cancellationToken),
+        ValidateTitle(title);
+        return await ApplyAsync(await conversations.RenameAsync(conversationId, actorId, title!.Trim(), cancellationToken),
             conversationId, actorId, cancellationToken, "Only groups have titles.");
     }
 
-    public async Task<Outcome<long>> MarkReadAsync(long conversationId, long userId, long seq, CancellationToken cancellationToken)
+    /// <summary>Moves the caller's read marker forward to <paramref name="seq"/>; answers where it is now.</summary>
+    public async Task<long> MarkReadAsync(long conversationId, long userId, long seq, CancellationToken cancellationToken)
     {
         if (seq < 0)
         {
-            return MessagingError.Invalid("seq", "A seq is not negative.");
+            throw MessagingError.Invalid("seq", "A seq is not negative.");
         }
         var change = await conversations.MarkReadAsync(conversationId, userId, seq, cancellationToken);
         if (change.Status == ChangeStatus.NotFound)
         {
-            return MessagingError.ConversationNotFound(conversationId);
+            throw MessagingError.ConversationNotFound(conversationId);
         }
         if (change.Status == ChangeStatus.Done)
         {
             // Everyone, the reader's other devices included, so their unread counts clear too.
             await events.ReadMarkerChangedAsync(new ReadMarker(conversationId, userId, change.LastReadSeq), change.MemberIds);
         }
-        return Outcome<long>.Success(change.LastReadSeq);
+        return change.LastReadSeq;
     }
 
-    private async Task<Outcome<Conversation>> NotifyAsync(
+    private void ValidateNewGroup(long ownerId, string? title, IReadOnlyList<long>? memberIds)
+    {
+        ValidateTitle(title);
+        var count = (memberIds ?? []).Append(ownerId).Distinct().Count();
+        if (count < 2 || count > options.Value.MaxGroupMembers)
+        {
+            throw MessagingError.Invalid("memberIds", $"A group has 2 to {options.Value.MaxGroupMembers} members, you included; this one would have {count}.");
+        }
+    }
+
+    private void ValidateTitle(string? title)
+    {
+        if (string.IsNullOrWhiteSpace(title) || title.Trim().Length > options.Value.MaxTitleLength)
+        {
+            throw MessagingError.Invalid("title", $"A group title is 1 to {options.Value.MaxTitleLength} characters.");
+        }
+    }
+
+    /// <summary>The actor's view after the change (without a last message), once the members are told; or the refusal.</summary>
+    private async Task<ConversationView> ApplyAsync(
         ConversationChange change, long conversationId, long actorId, CancellationToken cancellationToken, string notAllowed)
     {
         switch (change.Status)
         {
             case ChangeStatus.NotFound:
-                return MessagingError.ConversationNotFound(conversationId);
+                throw MessagingError.ConversationNotFound(conversationId);
             case ChangeStatus.NotAllowed:
-                return MessagingError.NotAllowed(notAllowed);
+                throw MessagingError.NotAllowed(notAllowed);
             case ChangeStatus.Full:
-                return new MessagingError("group-full", "Group full", $"A group has at most {options.Value.MaxGroupMembers} members.");
+                throw MessagingError.GroupFull(options.Value.MaxGroupMembers);
             case ChangeStatus.Unchanged:
-                var current = await conversations.FindForMemberAsync(conversationId, actorId, cancellationToken);
-                return current is null ? MessagingError.ConversationNotFound(conversationId) : Outcome<Conversation>.Success(current);
+                var current = await conversations.FindForMemberAsync(conversationId, actorId, cancellationToken)
+                    ?? throw MessagingError.ConversationNotFound(conversationId);
+                return ConversationViews.For(current, actorId, null);
         }
-        await events.ConversationChangedAsync(change);
-        return Outcome<Conversation>.Success(change.Conversation!);
+        await fanOut.PublishAsync(change);
+        return ConversationViews.For(change.Conversation!, actorId, null);
     }
-
-    private MessagingError? ValidateTitle(string? title) =>
-        string.IsNullOrWhiteSpace(title) || title.Trim().Length > options.Value.MaxTitleLength
-            ? MessagingError.Invalid("title", $"A group title is 1 to {options.Value.MaxTitleLength} characters.")
-            : null;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Chat.Messaging.Apis;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Storage;
 
@@ -16,8 +17,11 @@ public sealed class GroupAddConsent(IHttpClientFactory httpClients, IBlockStore 
 {
     public const string HttpClientName = "identity-internal";
 
-    /// <summary>The first refusal among <paramref name="userIds"/> (unknown user, or not allowed), or null when all may be added.</summary>
-    public async Task<MessagingError?> CheckAsync(long actorId, IReadOnlyCollection<long> userIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Throws the first refusal among <paramref name="userIds"/> (unknown user, or not allowed), naming
+    /// <paramref name="field"/> as the request field at fault; returns when all may be added.
+    /// </summary>
+    public async Task EnsureAllowedAsync(long actorId, IReadOnlyCollection<long> userIds, string field, CancellationToken cancellationToken)
     {
         var blockedBy = await blocks.WhoBlockedAsync(actorId, userIds, cancellationToken);
         IReadOnlySet<long>? contacts = null;
@@ -27,10 +31,10 @@ public sealed class GroupAddConsent(IHttpClientFactory httpClients, IBlockStore 
             using var response = await identity.GetAsync($"/internal/users/{userId}/group-adds", cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return MessagingError.UserNotFound(userId);
+                throw MessagingError.UserNotFound(userId, field);
             }
             response.EnsureSuccessStatusCode();
-            var setting = (await response.Content.ReadFromJsonAsync(MessagingJsonContext.Default.GroupAddsSetting, cancellationToken))?.GroupAdds;
+            var setting = (await response.Content.ReadFromJsonAsync(IdentityJsonContext.Default.GroupAddsSetting, cancellationToken))?.GroupAdds;
             var allowed = !blockedBy.Contains(userId) && setting switch
             {
                 "everyone" => true,
@@ -39,9 +43,15 @@ public sealed class GroupAddConsent(IHttpClientFactory httpClients, IBlockStore 
             };
             if (!allowed)
             {
-                return MessagingError.GroupAddRefused(userId);
+                throw MessagingError.GroupAddRefused(userId, field);
             }
         }
-        return null;
     }
 }
+
+/// <summary>Identity's answer to <c>GET /internal/users/{id}/group-adds</c>.</summary>
+public sealed record GroupAddsSetting(string GroupAdds);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(GroupAddsSetting))]
+internal sealed partial class IdentityJsonContext : JsonSerializerContext;

@@ -1,10 +1,12 @@
 using Chat.Messaging.Apis;
-using Chat.Mongo;
+using Chat.Messaging.Contracts;
 using Chat.Messaging.Conversations;
 using Chat.Messaging.Hubs;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Presence;
 using Chat.Messaging.Storage;
+using Chat.Messaging.Sync;
+using Chat.Mongo;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -42,9 +44,17 @@ internal static class Extensions
             builder.Services.AddSingleton<IMediaOutbox, SqliteMediaOutbox>();
             builder.Services.AddSingleton<IBlockStore, SqliteBlockStore>();
         }
+        // Application services, under the Apis and the hub; they tell connections through IChatEvents (the hub side).
         builder.Services.AddSingleton<ChatEvents>();
+        builder.Services.AddSingleton<IChatEvents>(sp => sp.GetRequiredService<ChatEvents>());
         builder.Services.AddSingleton<MessageSender>();
+        builder.Services.AddSingleton<MessageHistory>();
+        builder.Services.AddSingleton<ConversationQueries>();
         builder.Services.AddSingleton<ConversationCommands>();
+        builder.Services.AddSingleton<ConversationChangeFanOut>();
+        builder.Services.AddSingleton<DirectConversations>();
+        builder.Services.AddSingleton<BlockCommands>();
+        builder.Services.AddSingleton<ConversationSync>();
         builder.Services.AddSingleton<MembershipCache>();
         builder.Services.AddSingleton<TypingRelay>();
         builder.Services.AddSingleton<RetentionService>();
@@ -53,7 +63,7 @@ internal static class Extensions
         builder.Services.AddSingleton<MediaCatalog>();
         builder.Services.AddSingleton<MediaReferenceDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MediaReferenceDispatcher>());
-        builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity"));
+        builder.Services.AddHttpClient<UserDirectory>(http => http.BaseAddress = new Uri("http://identity")).AddForwardedAuthorization();
         builder.Services.AddHttpClient(GroupAddConsent.HttpClientName, http => http.BaseAddress = new Uri("http://identity")).AddInternalApiKey();
         builder.Services.AddSingleton<GroupAddConsent>();
 
@@ -62,6 +72,7 @@ internal static class Extensions
         builder.Services.AddHttpClient(PresenceReporter.HttpClientName, http => http.BaseAddress = new Uri("http://presence")).AddInternalApiKey();
         builder.Services.AddSingleton<PresenceReporter>();
         builder.Services.AddSingleton<PresenceContactsCache>();
+        builder.Services.AddSingleton<PresenceAudience>();
         builder.Services.AddHostedService<PresenceHeartbeatService>();
         // Redis commands are not traced: the backplane and presence relay are per-message, not worth a span each.
         builder.AddRedisClient(RedisConnectionName, redis => redis.DisableTracing = true);
@@ -71,13 +82,15 @@ internal static class Extensions
         builder.Services.AddMessagingRateLimits();
         builder.Services.AddSingleton<HubCallLimits>();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddSingleton<HubErrors>();
         builder.Services.AddSignalR(hub =>
             {
-                hub.MaximumReceiveMessageSize = 1024 * 1024;
                 hub.AddFilter<HubCallLimits>();
+                hub.AddFilter<HubErrors>();
             })
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, MessagingJsonContext.Default))
             .AddMessagePackProtocol();
+        builder.Services.AddHubFrameLimits();
         // The backplane: one Redis publish per push for all replicas, started (subscribed) before the server listens.
         builder.Services.AddSingleton<ChatBackplane>();
         builder.Services.AddSingleton<HubLifetimeManager<ChatHub>>(sp => sp.GetRequiredService<ChatBackplane>());

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Chat.Messaging.Contracts;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using StackExchange.Redis;

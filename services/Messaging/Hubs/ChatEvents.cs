@@ -1,5 +1,5 @@
-using Chat.Messaging.Apis;
-using Chat.Messaging.Storage;
+using Chat.Messaging.Contracts;
+using Chat.Messaging.Messages;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Messaging.Hubs;
@@ -8,75 +8,35 @@ namespace Chat.Messaging.Hubs;
 /// Pushes changes to members' connections, on every replica through the backplane (<see cref="ChatBackplane"/>). A push
 /// is only a hint (clients repair gaps from the store), so a failed push is logged, never turned into a failed request.
 /// </summary>
-public sealed class ChatEvents(
-    IHubContext<ChatHub, IChatClient> hub,
-    ChatBackplane backplane,
-    IMessageStore messages,
-    MembershipCache memberships,
-    ILogger<ChatEvents> logger)
+public sealed class ChatEvents(IHubContext<ChatHub, IChatClient> hub, ChatBackplane backplane, ILogger<ChatEvents> logger) : IChatEvents
 {
     /// <summary>A new message to every member's connections but <paramref name="senderConnectionId"/>, which has it from its ack.</summary>
-    public Task MessageReceivedAsync(ChatMessage message, IReadOnlyList<long> memberIds, string? senderConnectionId = null) =>
+    public Task MessageReceivedAsync(MessageView message, IReadOnlyList<long> memberIds, string? senderConnectionId = null) =>
         PushAsync("messages.fan-out", memberIds.Count, () => backplane.SendUsersExceptAsync(
             UserIds.ToStrings(memberIds), senderConnectionId is null ? [] : [senderConnectionId], nameof(IChatClient.MessageReceived), [message]));
 
-    public Task MessageUpdatedAsync(ChatMessage message, IReadOnlyList<long> memberIds) =>
+    public Task MessageUpdatedAsync(MessageView message, IReadOnlyList<long> memberIds) =>
         PushAsync("messages.update-fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).MessageUpdated(message));
 
     public Task TypingAsync(TypingNotice notice, IReadOnlyList<long> recipients) =>
         PushAsync("typing.fan-out", recipients.Count, () => hub.Clients.Users(UserIds.ToStrings(recipients)).TypingChanged(notice));
 
-    /// <summary>A new direct conversation, so the other person's open clients list it before its first message.</summary>
-    public Task ConversationOpenedAsync(ConversationView view, long userId) =>
-        PushAsync("conversations.fan-out", 1, () => hub.Clients.User(UserIds.ToString(userId)).ConversationChanged(view));
-
     public Task ReadMarkerChangedAsync(ReadMarker marker, IReadOnlyList<long> memberIds) =>
         PushAsync("read-markers.fan-out", memberIds.Count, () => hub.Clients.Users(UserIds.ToStrings(memberIds)).ReadMarkerChanged(marker));
 
-    /// <summary>
-    /// After a membership or title change: the system messages and each member's view of the conversation to those
-    /// still in it; <c>ConversationRemoved</c> to anyone who is no longer.
-    /// </summary>
-    public async Task ConversationChangedAsync(ConversationChange change)
-    {
-        var conversation = change.Conversation!;
-        // Every membership change on this replica passes here: from now on typing is relayed by the new member list.
-        memberships.Forget(conversation.Id);
-        var members = conversation.MemberIds;
-        foreach (var message in change.SystemMessages)
-        {
-            await MessageReceivedAsync(message, members);
-        }
-        ChatMessage? last;
-        try
-        {
-            last = change.SystemMessages.Count > 0
-                ? change.SystemMessages[^1]
-                : (await messages.GetLastMessagesAsync([conversation.Id], CancellationToken.None)).GetValueOrDefault(conversation.Id);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Reading the last message of conversation {ConversationId} for its change event failed", conversation.Id);
-            last = null;
-        }
-        foreach (var userId in members)
-        {
-            await PushAsync("conversations.fan-out", 1,
-                () => hub.Clients.User(UserIds.ToString(userId)).ConversationChanged(ConversationView.For(conversation, userId, last)));
-        }
-        foreach (var removed in change.Audience.Except(members))
-        {
-            await PushAsync("conversations.fan-out", 1,
-                () => hub.Clients.User(UserIds.ToString(removed)).ConversationRemoved(new ConversationRemoval(conversation.Id)));
-        }
-    }
+    public Task ConversationChangedAsync(ConversationView view, long userId) =>
+        PushAsync("conversations.fan-out", 1, () => hub.Clients.User(UserIds.ToString(userId)).ConversationChanged(view));
+
+    public Task ConversationRemovedAsync(ConversationRemoval removal, long userId) =>
+        PushAsync("conversations.fan-out", 1, () => hub.Clients.User(UserIds.ToString(userId)).ConversationRemoved(removal));
+
+    /// <summary>Awaited, unlike the other pushes: the presence relay delivers one change after another.</summary>
+    public Task PresenceChangedAsync(PresenceChange change, IReadOnlyList<string> connectionIds) =>
+        hub.Clients.Clients(connectionIds).PresenceChanged(change);
 
     /// <summary>After a block: each of the two sees the other offline (the relay tells them nothing more while it lasts).</summary>
-    public async Task PresenceHiddenAsync(long blockerId, long blockedId)
-    {
-        await PushAsync("presence.hide", 1, () => hub.Clients.User(UserIds.ToString(blockerId)).PresenceChanged(new PresenceChange(blockedId, "offline", null)));
-        await PushAsync("presence.hide", 1, () => hub.Clients.User(UserIds.ToString(blockedId)).PresenceChanged(new PresenceChange(blockerId, "offline", null)));
-    }
+    public Task PresenceChangedAsync(PresenceChange change, long userId) =>
+        PushAsync("presence.hide", 1, () => hub.Clients.User(UserIds.ToString(userId)).PresenceChanged(change));
 
     /// <summary>
     /// Starts the push and returns without waiting for it to be flushed: the backplane writes to local connections and

@@ -3,10 +3,9 @@ using Chat.Messaging.Storage;
 namespace Chat.Messaging.Presence;
 
 /// <summary>Who may see a user's presence: those sharing a conversation with them, less anyone blocked either way.</summary>
-public static class PresenceAudience
+public sealed class PresenceAudience(IConversationStore conversations, IBlockStore blocks)
 {
-    public static async Task<IReadOnlySet<long>> ContactsOfAsync(
-        long userId, IConversationStore conversations, IBlockStore blocks, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<long>> ContactsOfAsync(long userId, CancellationToken cancellationToken)
     {
         var contacts = await conversations.ListContactsAsync(userId, cancellationToken);
         var blocked = await blocks.BlockedEitherWayAsync(userId, cancellationToken);

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
-using Chat.Messaging.Apis;
-using Chat.Messaging.Hubs;
-using Chat.Messaging.Storage;
-using Microsoft.AspNetCore.SignalR;
+using Chat.Messaging.Contracts;
+using Chat.Messaging.Messages;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -19,9 +17,8 @@ namespace Chat.Messaging.Presence;
 public sealed class PresenceRelay(
     IConnectionMultiplexer redis,
     PresenceReporter connections,
-    IConversationStore conversations,
-    IBlockStore blocks,
-    IHubContext<ChatHub, IChatClient> hub,
+    PresenceAudience audience,
+    IChatEvents events,
     IOptions<PresenceOptions> options,
     ILogger<PresenceRelay> logger) : BackgroundService
 {
@@ -89,11 +86,11 @@ public sealed class PresenceRelay(
         _lastDelivered[change.UserId] = change.Status;
         try
         {
-            var contacts = await PresenceAudience.ContactsOfAsync(change.UserId, conversations, blocks, cancellationToken);
+            var contacts = await audience.ContactsOfAsync(change.UserId, cancellationToken);
             var local = connections.LocalConnectionsOf(contacts);
             if (local.Count > 0)
             {
-                await hub.Clients.Clients(local).PresenceChanged(change);
+                await events.PresenceChangedAsync(change, local);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

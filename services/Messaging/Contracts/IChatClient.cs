@@ -1,15 +1,12 @@
-using Chat.Messaging.Apis;
-using Chat.Messaging.Storage;
-
-namespace Chat.Messaging.Hubs;
+namespace Chat.Messaging.Contracts;
 
 /// <summary>Every event the browser receives from the hub.</summary>
 public interface IChatClient
 {
-    Task MessageReceived(ChatMessage message);
+    Task MessageReceived(MessageView message);
 
     /// <summary>A message was edited or deleted (a tombstone keeps its seq).</summary>
-    Task MessageUpdated(ChatMessage message);
+    Task MessageUpdated(MessageView message);
 
     /// <summary>A conversation appeared for this user, or its members, title or owner changed.</summary>
     Task ConversationChanged(ConversationView conversation);

@@ -1,31 +1,31 @@
 using System.Collections.Concurrent;
-using Chat.Messaging.Apis;
+using Chat.Messaging.Contracts;
 using Chat.Messaging.Messages;
 using Microsoft.Extensions.Options;
 
-namespace Chat.Messaging.Hubs;
+namespace Chat.Messaging.Conversations;
 
 /// <summary>Relays "is typing" to the other members, at most once per throttle interval per member and conversation; never stored.</summary>
 public sealed class TypingRelay(
     MembershipCache memberships,
-    ChatEvents events,
+    IChatEvents events,
     IOptions<MessagingOptions> options,
     TimeProvider time)
 {
     private readonly ConcurrentDictionary<(long UserId, long ConversationId), long> _lastRelayed = new();
 
-    public async Task<MessagingError?> RelayAsync(long userId, long conversationId, CancellationToken cancellationToken)
+    public async Task RelayAsync(long userId, long conversationId, CancellationToken cancellationToken)
     {
         var now = time.GetTimestamp();
         var key = (userId, conversationId);
         if (_lastRelayed.TryGetValue(key, out var last) && time.GetElapsedTime(last, now) < options.Value.TypingThrottle)
         {
-            return null;
+            return;
         }
         var memberIds = await memberships.MembersIfMemberAsync(userId, conversationId, cancellationToken);
         if (memberIds is null)
         {
-            return MessagingError.ConversationNotFound(conversationId);
+            throw MessagingError.ConversationNotFound(conversationId);
         }
         _lastRelayed[key] = now;
         var others = memberIds.Where(id => id != userId).ToArray();
@@ -34,7 +34,6 @@ public sealed class TypingRelay(
         {
             Sweep(now);
         }
-        return null;
     }
 
     private void Sweep(long now)

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Chat.Messaging.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Chat.Messaging.Hubs;
+namespace Chat.Messaging.Conversations;
 
 /// <summary>
 /// Member lists for the typing relay, so a client repeating <c>Typing</c> (a member, or a stranger naming someone
