@@ -46,8 +46,8 @@ public sealed class SqliteConversationStore(MessagingDatabase database, TimeProv
             var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
             var everyone = memberIds.Prepend(ownerId).Distinct().ToList();
             await InsertMembersAsync(connection, transaction, id, everyone, now.ToUnixTimeMilliseconds(), cancellationToken);
-            var created = await MessageRows.AppendSystemAsync(connection, transaction, id,
-                new SystemEvent(SystemEvents.Created, ownerId, everyone, title), now, cancellationToken);
+            await using var appender = new SqliteAppender(connection).Enlist(transaction);
+            var created = await appender.AppendSystemAsync(id, new SystemEvent(SystemEvents.Created, ownerId, everyone, title), now, cancellationToken);
             var conversation = await LoadAsync(connection, transaction, id, cancellationToken);
             return new ConversationChange(ChangeStatus.Done, conversation, [created], everyone);
         }, cancellationToken);
@@ -200,9 +200,10 @@ public sealed class SqliteConversationStore(MessagingDatabase database, TimeProv
                 return ConversationChange.Failed(status);
             }
             var messages = new List<ChatMessage>(events.Count);
+            await using var appender = new SqliteAppender(connection).Enlist(transaction);
             foreach (var system in events)
             {
-                messages.Add(await MessageRows.AppendSystemAsync(connection, transaction, conversationId, system, now, cancellationToken));
+                messages.Add(await appender.AppendSystemAsync(conversationId, system, now, cancellationToken));
             }
             var changed = await LoadAsync(connection, transaction, conversationId, cancellationToken);
             var audience = conversation.MemberIds.Union(changed!.MemberIds).ToArray();
