@@ -4,7 +4,6 @@ using Chat.Mongo;
 using Chat.Testing;
 using MessagingService::Chat.Messaging.Storage;
 using Microsoft.Extensions.Time.Testing;
-using MongoDB.Driver;
 
 namespace Chat.Messaging.Tests;
 
@@ -23,7 +22,7 @@ public interface IMessagingEngine : IDisposable
 
 public sealed class SqliteMessagingEngine : IMessagingEngine
 {
-    public string Path { get; } = System.IO.Path.Combine(Directory.CreateTempSubdirectory("chat-messaging-").FullName, "messaging.db");
+    public string Path { get; } = SqliteTesting.NewDatabasePath("messaging.db");
 
     public MessagingStores Open(TimeProvider time)
     {
@@ -48,22 +47,16 @@ public sealed class SqliteMessagingEngine : IMessagingEngine
 
 public sealed class MongoMessagingEngine : IMessagingEngine
 {
-    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
-    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-messaging-test");
+    private readonly MongoTestDatabase _mongo = new("chat-messaging-test");
 
     public MessagingStores Open(TimeProvider time)
     {
-        var mongo = _client.GetDatabase(_databaseName);
-        var database = new MongoMessagingDatabase(_client, mongo, new MongoIdSequences(mongo));
+        var database = new MongoMessagingDatabase(_mongo.Client, _mongo.Database, new MongoIdSequences(_mongo.Database));
         return new MessagingStores(new MongoConversationStore(database, time), new MongoMessageStore(database, time),
             new MongoBlockStore(database), new MongoMediaOutbox(database));
     }
 
-    public void Dispose()
-    {
-        _client.DropDatabase(_databaseName);
-        _client.Dispose();
-    }
+    public void Dispose() => _mongo.Dispose();
 }
 
 /// <summary>The frame of every messaging contract suite: an engine, a clock, and stores on it.</summary>

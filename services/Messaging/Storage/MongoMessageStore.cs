@@ -58,18 +58,7 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
             ? database.Messages.Find(Filter.Eq(m => m.ConversationId, conversationId) & Filter.Gt(m => m.Seq, bound)).SortBy(m => m.Seq)
             : database.Messages.Find(Filter.Eq(m => m.ConversationId, conversationId) & Filter.Lt(m => m.Seq, bound)).SortByDescending(m => m.Seq);
         var documents = await find.Limit(limit + 1).ToListAsync(cancellationToken);
-
-        var messages = documents.ConvertAll(m => m.ToMessage());
-        var hasMore = messages.Count > limit;
-        if (hasMore)
-        {
-            messages.RemoveAt(messages.Count - 1);
-        }
-        if (!ascending)
-        {
-            messages.Reverse();
-        }
-        return new MessagePage(messages, hasMore);
+        return MessagePage.FromRead(documents.ConvertAll(m => m.ToMessage()), limit, ascending);
     }
 
     public Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long conversationId, long afterSeq, ReadBudget budget, CancellationToken cancellationToken) =>

@@ -256,18 +256,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             .With("@conversation", conversationId)
             .With("@bound", afterSeq ?? beforeSeq ?? long.MaxValue)
             .With("@take", limit + 1);
-
-        var messages = await MessageRows.ReadAllAsync(select, cancellationToken);
-        var hasMore = messages.Count > limit;
-        if (hasMore)
-        {
-            messages.RemoveAt(messages.Count - 1);
-        }
-        if (!ascending)
-        {
-            messages.Reverse();
-        }
-        return new MessagePage(messages, hasMore);
+        return MessagePage.FromRead(await MessageRows.ReadAllAsync(select, cancellationToken), limit, ascending);
     }
 
     public async Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long conversationId, long afterSeq, ReadBudget budget, CancellationToken cancellationToken)
