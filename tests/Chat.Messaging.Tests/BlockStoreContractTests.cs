@@ -33,6 +33,20 @@ public abstract class BlockStoreContractTests(IMessagingEngine engine) : Messagi
     }
 
     [ContractFact]
+    public async Task ARetryOfAMessageSentBeforeABlockGetsTheOriginalBackNotARefusal()
+    {
+        var (conversations, messages, blocks) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        var sent = await messages.AppendAsync(new NewMessage(direct.Id, 2, "b1", "hi", []), CancellationToken.None);
+        await blocks.SetAsync(1, 2, blocked: true, CancellationToken.None);
+
+        var retry = await messages.AppendAsync(new NewMessage(direct.Id, 2, "b1", "hi", []), CancellationToken.None);
+
+        Assert.Equal(AppendStatus.Duplicate, retry.Status);
+        Assert.Equal(sent.Message!.Seq, retry.Message!.Seq);
+    }
+
+    [ContractFact]
     public async Task AGroupAppendIsNotRefusedByABlockBetweenTwoOfItsMembers()
     {
         var (conversations, messages, blocks) = CreateStores();
