@@ -52,21 +52,13 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    /// <summary>Switches the file to WAL (persistent) and applies the schema; idempotent, safe for concurrent replicas.</summary>
-    public void EnsureSchema(string schemaSql)
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"{ConnectionPragmas} PRAGMA journal_mode = WAL; {schemaSql}";
-        command.ExecuteNonQuery();
-    }
-
     /// <summary>
-    /// Brings the schema up to date: step <c>i</c> runs once, when <c>PRAGMA user_version</c> is below <c>i + 1</c>.
-    /// Each step runs in its own IMMEDIATE transaction, so replicas starting together apply it once.
+    /// Switches the file to WAL (persistent) and brings the schema up to date: every SQLite store keeps its file's
+    /// history as one ordered list of steps, and step <c>i</c> runs once, when <c>PRAGMA user_version</c> is below
+    /// <c>i + 1</c>. Each step runs in its own IMMEDIATE transaction, so replicas starting together apply it once; a
+    /// file already up to date only reads the version. Steps are only ever appended, never edited or reordered.
     /// </summary>
-    public void Migrate(params string[] steps)
+    public void Migrate(params SqliteMigration[] steps)
     {
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -85,10 +77,9 @@ public sealed class SqliteDatabase
             {
                 continue;
             }
-            using var step = connection.CreateCommand();
-            step.Transaction = transaction;
-            step.CommandText = $"{steps[version - 1]}; PRAGMA user_version = {version};";
-            step.ExecuteNonQuery();
+            steps[version - 1].Apply(connection, transaction);
+            using var done = connection.CreateCommand($"PRAGMA user_version = {version}", transaction);
+            done.ExecuteNonQuery();
             transaction.Commit();
         }
     }

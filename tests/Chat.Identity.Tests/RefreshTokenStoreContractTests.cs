@@ -1,9 +1,7 @@
 extern alias IdentityService;
 
-using Chat.Mongo;
 using Chat.Sqlite;
 using Chat.Testing;
-using MongoDB.Driver;
 using IdentityService::Chat.Identity.Tokens;
 using Microsoft.Extensions.Time.Testing;
 
@@ -178,21 +176,51 @@ public abstract class RefreshTokenStoreContractTests
 
 public sealed class SqliteRefreshTokenStoreTests : RefreshTokenStoreContractTests
 {
-    protected override IRefreshTokenStore CreateStore() => new SqliteRefreshTokenStore(
-        new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-refresh-").FullName, "identity.db")), Time);
+    private readonly string _path = SqliteTesting.NewDatabasePath("identity.db");
+
+    protected override IRefreshTokenStore CreateStore() => new SqliteRefreshTokenStore(new SqliteDatabase(_path), Time);
+
+    [Fact]
+    public async Task AFileFromBeforeNumberedStepsGetsTheLaterColumnsAndTablesAndItsTokensStillRotate()
+    {
+        var first = RefreshTokenSecret.Create().Hash;
+        // identity.db as the user store numbered it (two steps) with the first refresh-token table beside it, holding a token.
+        await using (var connection = await new SqliteDatabase(_path).OpenAsync())
+        await using (var legacy = connection.CreateCommand("""
+            CREATE TABLE refresh_tokens (
+                token_hash BLOB PRIMARY KEY, family_id TEXT NOT NULL, user_id INTEGER NOT NULL, created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL, replaced_by BLOB, revoked_at INTEGER) WITHOUT ROWID;
+            INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at) VALUES (@hash, 'old', 7, 0, @expires);
+            PRAGMA user_version = 2;
+            """).With("@hash", first).With("@expires", Time.GetUtcNow().AddDays(1).ToUnixTimeMilliseconds()))
+        {
+            await legacy.ExecuteNonQueryAsync();
+        }
+
+        var store = CreateStore();
+        var rotated = await store.RotateAsync(first, new RefreshSuccessor(RefreshTokenSecret.Create().Hash, RefreshTokenSecret.Create().Hash,
+            Time.GetUtcNow().AddDays(1)), TimeSpan.FromSeconds(30), CancellationToken.None);
+        CreateStore();
+
+        Assert.Equal((RefreshOutcome.Rotated, 7L, "old"), (rotated.Outcome, rotated.UserId, rotated.FamilyId));
+        await using var check = await new SqliteDatabase(_path).OpenAsync();
+        await using var schema = check.CreateCommand("""
+            SELECT (SELECT count(*) FROM pragma_table_info('refresh_tokens') WHERE name IN ('replaced_at', 'successor_salt')),
+                   (SELECT count(*) FROM sqlite_schema WHERE name IN ('blocks', 'refresh_tokens_revoked')),
+                   (SELECT user_version FROM pragma_user_version)
+            """);
+        await using var reader = await schema.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((2L, 2L, 7L), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
+    }
 }
 
 [RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
 public sealed class MongoRefreshTokenStoreTests : RefreshTokenStoreContractTests, IDisposable
 {
-    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
-    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-identity-test");
+    private readonly MongoTestDatabase _mongo = new("chat-identity-test");
 
-    protected override IRefreshTokenStore CreateStore() => new MongoRefreshTokenStore(_client, _client.GetDatabase(_databaseName), Time);
+    protected override IRefreshTokenStore CreateStore() => new MongoRefreshTokenStore(_mongo.Client, _mongo.Database, Time);
 
-    public void Dispose()
-    {
-        _client.DropDatabase(_databaseName);
-        _client.Dispose();
-    }
+    public void Dispose() => _mongo.Dispose();
 }

@@ -3,7 +3,6 @@ extern alias IdentityService;
 using Chat.Mongo;
 using Chat.Sqlite;
 using Chat.Testing;
-using MongoDB.Driver;
 using IdentityService::Chat.Identity.Users;
 
 namespace Chat.Identity.Tests;
@@ -133,19 +132,23 @@ public abstract class UserStoreContractTests
 public sealed class SqliteUserStoreTests : UserStoreContractTests
 {
     protected override IUserStore CreateStore() => new SqliteUserStore(
-        new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-users-").FullName, "identity.db")), TimeProvider.System);
+        new SqliteDatabase(SqliteTesting.NewDatabasePath("identity.db")), TimeProvider.System);
 
     [Fact]
     public async Task UsersStoredBeforeUsernameKeysExistedAreFoundAndStillTakeTheirNames()
     {
-        var database = new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-users-").FullName, "identity.db"));
+        var database = new SqliteDatabase(SqliteTesting.NewDatabasePath("identity.db"));
         // The schema as it was, with one user in it.
-        database.EnsureSchema("""
+        await using (var connection = await database.OpenAsync())
+        await using (var legacy = connection.CreateCommand("""
             CREATE TABLE users (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL COLLATE NOCASE UNIQUE,
                 display_name TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
             INSERT INTO users (username, display_name, password_hash, created_at) VALUES ('Old.Timer', 'Old', 'hash', 0)
-            """);
+            """))
+        {
+            await legacy.ExecuteNonQueryAsync();
+        }
 
         var store = new SqliteUserStore(database, TimeProvider.System);
 
@@ -158,18 +161,9 @@ public sealed class SqliteUserStoreTests : UserStoreContractTests
 [RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
 public sealed class MongoUserStoreTests : UserStoreContractTests, IDisposable
 {
-    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
-    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-identity-test");
+    private readonly MongoTestDatabase _mongo = new("chat-identity-test");
 
-    protected override IUserStore CreateStore()
-    {
-        var database = _client.GetDatabase(_databaseName);
-        return new MongoUserStore(database, new MongoIdSequences(database), TimeProvider.System);
-    }
+    protected override IUserStore CreateStore() => new MongoUserStore(_mongo.Database, new MongoIdSequences(_mongo.Database), TimeProvider.System);
 
-    public void Dispose()
-    {
-        _client.DropDatabase(_databaseName);
-        _client.Dispose();
-    }
+    public void Dispose() => _mongo.Dispose();
 }

@@ -4,7 +4,6 @@ using Chat.Sqlite;
 using Chat.Testing;
 using MediaService::Chat.Media.Storage;
 using Microsoft.Extensions.Time.Testing;
-using MongoDB.Driver;
 
 namespace Chat.Media.Tests;
 
@@ -148,25 +147,46 @@ public abstract class MediaStoreContractTests
 
 public sealed class SqliteMediaStoreTests : MediaStoreContractTests
 {
-    protected override IMediaStore CreateStore() => new SqliteMediaStore(
-        new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("chat-media-").FullName, "media.db")), Clock);
+    private readonly string _path = SqliteTesting.NewDatabasePath("media.db");
+
+    protected override IMediaStore CreateStore() => new SqliteMediaStore(new SqliteDatabase(_path), Clock);
+
+    [Fact]
+    public async Task AFileFromBeforeNumberedStepsGetsTheLaterColumnsAndItsOldMediaStaysVisibleToEveryMember()
+    {
+        // media.db as it was first: no image columns, no attachment time, no version.
+        await using (var connection = await new SqliteDatabase(_path).OpenAsync())
+        await using (var legacy = connection.CreateCommand("""
+            CREATE TABLE media (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id INTEGER NOT NULL, uploader_id INTEGER NOT NULL,
+                blob_key TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL, file_name TEXT NOT NULL, created_at INTEGER NOT NULL);
+            INSERT INTO media (id, conversation_id, uploader_id, blob_key, content_type, size, file_name, created_at)
+            VALUES (5, 1, 2, 'old-key', 'text/plain', 3, 'old.txt', 0);
+            """))
+        {
+            await legacy.ExecuteNonQueryAsync();
+        }
+
+        var store = CreateStore();
+        var old = await store.FindAsync(5, CancellationToken.None);
+        CreateStore();
+        var added = await CreateStore().AddAsync(
+            new NewMedia(1, 2, "new-key", "image/png", 10, "new.png", 4, 3, "thumb-key"), CancellationToken.None);
+
+        Assert.NotNull(old);
+        Assert.True(old.Attached);
+        Assert.Null(old.Width);
+        Assert.Equal((4, 3, "thumb-key", false), (added.Width, added.Height, added.ThumbnailKey, added.Attached));
+        Assert.Equal(4, (await CreateStore().FindAsync(added.Id, CancellationToken.None))!.Width);
+    }
 }
 
 [RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
 public sealed class MongoMediaStoreTests : MediaStoreContractTests, IDisposable
 {
-    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
-    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-media-test");
+    private readonly MongoTestDatabase _mongo = new("chat-media-test");
 
-    protected override IMediaStore CreateStore()
-    {
-        var database = _client.GetDatabase(_databaseName);
-        return new MongoMediaStore(_client, database, Clock);
-    }
+    protected override IMediaStore CreateStore() => new MongoMediaStore(_mongo.Client, _mongo.Database, Clock);
 
-    public void Dispose()
-    {
-        _client.DropDatabase(_databaseName);
-        _client.Dispose();
-    }
+    public void Dispose() => _mongo.Dispose();
 }

@@ -1,20 +1,18 @@
 extern alias MessagingService;
 
-using Chat.Mongo;
 using Chat.Testing;
 using MessagingService::Chat.Messaging.Storage;
-using Microsoft.Extensions.Time.Testing;
-using MongoDB.Driver;
 
 namespace Chat.Messaging.Tests;
 
-/// <summary>What every block store must do, and how the message store's append honours it; a MongoDB set derives from this too.</summary>
-public abstract class BlockStoreContractTests
+/// <summary>What every block store must do, and how the message store's append honours it, on every engine.</summary>
+public abstract class BlockStoreContractTests(IMessagingEngine engine) : MessagingContract(engine)
 {
-    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-
-    /// <summary>A fresh, empty set of stores on one database.</summary>
-    protected abstract (IConversationStore Conversations, IMessageStore Messages, IBlockStore Blocks) CreateStores();
+    private (IConversationStore Conversations, IMessageStore Messages, IBlockStore Blocks) CreateStores()
+    {
+        var stores = Stores();
+        return (stores.Conversations, stores.Messages, stores.Blocks);
+    }
 
     [ContractFact]
     public async Task ADirectAppendBetweenABlockedPairIsRefusedEitherWayAndResumesAfterAnUnblock()
@@ -32,6 +30,20 @@ public abstract class BlockStoreContractTests
         Assert.Equal(AppendStatus.Blocked, fromBlocker.Status);
         Assert.Equal(AppendStatus.Appended, afterwards.Status);
         Assert.Equal(1, afterwards.Message!.Seq);
+    }
+
+    [ContractFact]
+    public async Task ARetryOfAMessageSentBeforeABlockGetsTheOriginalBackNotARefusal()
+    {
+        var (conversations, messages, blocks) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        var sent = await messages.AppendAsync(new NewMessage(direct.Id, 2, "b1", "hi", []), CancellationToken.None);
+        await blocks.SetAsync(1, 2, blocked: true, CancellationToken.None);
+
+        var retry = await messages.AppendAsync(new NewMessage(direct.Id, 2, "b1", "hi", []), CancellationToken.None);
+
+        Assert.Equal(AppendStatus.Duplicate, retry.Status);
+        Assert.Equal(sent.Message!.Seq, retry.Message!.Seq);
     }
 
     [ContractFact]
@@ -64,33 +76,7 @@ public abstract class BlockStoreContractTests
     }
 }
 
-public sealed class SqliteBlockStoreTests : BlockStoreContractTests
-{
-    private readonly string _path = Path.Combine(Directory.CreateTempSubdirectory("chat-blocks-").FullName, "messaging.db");
-
-    protected override (IConversationStore Conversations, IMessageStore Messages, IBlockStore Blocks) CreateStores()
-    {
-        var database = new MessagingDatabase(_path);
-        return (new SqliteConversationStore(database, Clock), new SqliteMessageStore(database, Clock), new SqliteBlockStore(database));
-    }
-}
+public sealed class SqliteBlockStoreTests() : BlockStoreContractTests(new SqliteMessagingEngine());
 
 [RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
-public sealed class MongoBlockStoreTests : BlockStoreContractTests, IDisposable
-{
-    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
-    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-blocks-test");
-
-    protected override (IConversationStore Conversations, IMessageStore Messages, IBlockStore Blocks) CreateStores()
-    {
-        var mongo = _client.GetDatabase(_databaseName);
-        var database = new MongoMessagingDatabase(_client, mongo, new MongoIdSequences(mongo));
-        return (new MongoConversationStore(database, Clock), new MongoMessageStore(database, Clock), new MongoBlockStore(database));
-    }
-
-    public void Dispose()
-    {
-        _client.DropDatabase(_databaseName);
-        _client.Dispose();
-    }
-}
+public sealed class MongoBlockStoreTests() : BlockStoreContractTests(new MongoMessagingEngine());

@@ -1,23 +1,21 @@
 extern alias MessagingService;
 
-using Chat.Mongo;
 using Chat.Testing;
 using MessagingService::Chat.Messaging.Storage;
-using MongoDB.Driver;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Chat.Messaging.Tests;
 
-/// <summary>What every conversation and message store must do; a MongoDB pair derives from this too.</summary>
-public abstract class MessageStoreContractTests
+/// <summary>What every message store and its media outbox must do, on every engine.</summary>
+public abstract class MessageStoreContractTests(IMessagingEngine engine) : MessagingContract(engine)
 {
-    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    /// <summary>A conversation and message store pair of one more replica over the suite's database.</summary>
+    protected (IConversationStore Conversations, IMessageStore Messages) CreateStores()
+    {
+        var stores = Stores();
+        return (stores.Conversations, stores.Messages);
+    }
 
-    /// <summary>A fresh, empty store pair.</summary>
-    protected abstract (IConversationStore Conversations, IMessageStore Messages) CreateStores();
-
-    /// <summary>The media outbox of the stores <see cref="CreateStores"/> made last.</summary>
-    protected abstract IMediaOutbox CreateOutbox();
+    protected IMediaOutbox CreateOutbox() => Stores().Outbox;
 
     [ContractFact]
     public async Task ConcurrentAppendsGetEveryNumberFromOneUpExactlyOnce()
@@ -233,19 +231,224 @@ public abstract class MessageStoreContractTests
         Assert.Equal([100L, 101L, 102L], first.Select(c => c.MediaId));
         Assert.Equal([103L, 104L], rest.Select(c => c.MediaId));
     }
-}
 
-public sealed class SqliteMessageStoreTests : MessageStoreContractTests
-{
-    private readonly string _path = Path.Combine(Directory.CreateTempSubdirectory("chat-messages-").FullName, "messaging.db");
-
-    protected override (IConversationStore Conversations, IMessageStore Messages) CreateStores()
+    [ContractFact]
+    public async Task WhatYouSendYouHaveReadSoYourOwnMessagesNeverCountAsUnread()
     {
-        var database = new MessagingDatabase(_path);
-        return (new SqliteConversationStore(database, Clock), new SqliteMessageStore(database, Clock));
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+
+        await messages.AppendAsync(new NewMessage(direct.Id, 1, "a", "one", []), CancellationToken.None);
+        await messages.AppendAsync(new NewMessage(direct.Id, 2, "b", "two", []), CancellationToken.None);
+        await messages.AppendAsync(new NewMessage(direct.Id, 2, "c", "three", []), CancellationToken.None);
+
+        var members = (await conversations.FindForMemberAsync(direct.Id, 1, CancellationToken.None))!.Members;
+        Assert.Equal([(1L, 1L), (2L, 3L)], members.Select(m => (m.UserId, m.LastReadSeq)).Order());
     }
 
-    protected override IMediaOutbox CreateOutbox() => new SqliteMediaOutbox(new MessagingDatabase(_path));
+    [ContractFact]
+    public async Task IdempotencyIsPerConversationSoTheSameClientIdAppendsInAnother()
+    {
+        var (conversations, messages) = CreateStores();
+        var first = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        var second = await conversations.GetOrCreateDirectAsync(1, 3, CancellationToken.None);
+
+        var one = await messages.AppendAsync(new NewMessage(first.Id, 1, "same", "hi", []), CancellationToken.None);
+        var other = await messages.AppendAsync(new NewMessage(second.Id, 1, "same", "hi", []), CancellationToken.None);
+        var unknown = await messages.AppendAsync(new NewMessage(second.Id + 1000, 1, "same", "hi", []), CancellationToken.None);
+
+        Assert.Equal((AppendStatus.Appended, 1L), (one.Status, one.Message!.Seq));
+        Assert.Equal((AppendStatus.Appended, 1L), (other.Status, other.Message!.Seq));
+        Assert.Equal([1L, 3], other.MemberIds.Order());
+        Assert.Equal(AppendStatus.NotMember, unknown.Status);
+    }
+
+    [ContractFact]
+    public async Task AnAppendReturnsTheMessageAsAReadGivesItBack()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        Clock.Advance(TimeSpan.FromTicks(12_345));
+
+        var appended = (await messages.AppendAsync(new NewMessage(direct.Id, 1, "a", "hello", [41, 42]), CancellationToken.None)).Message!;
+        var read = (await messages.GetPageAsync(direct.Id, null, null, 10, CancellationToken.None)).Messages.Single();
+
+        Assert.Equal((1L, 1L, "a", MessageKinds.Text, "hello", appended.CreatedAt, 1L),
+            (read.Seq, read.SenderId, read.ClientMessageId, read.Kind, read.Text, read.CreatedAt, read.Version));
+        Assert.Equal(appended.Media, read.Media);
+        Assert.Equal(appended.CreatedAt, read.CreatedAt);
+        Assert.Equal(0, appended.CreatedAt.Ticks % TimeSpan.TicksPerMillisecond);
+        Assert.Null(read.System);
+        Assert.Null(read.EditedAt);
+        Assert.Null(read.DeletedAt);
+    }
+
+    [ContractFact]
+    public async Task PagesGoAfterOldestFirstBeforeNewestFirstOrNewestAndSayWhetherThereIsMore()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 1; i <= 6; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1, $"m{i}", $"{i}", []), CancellationToken.None);
+        }
+
+        var newest = await messages.GetPageAsync(direct.Id, null, null, 2, CancellationToken.None);
+        var before = await messages.GetPageAsync(direct.Id, 5, null, 2, CancellationToken.None);
+        var beforeAll = await messages.GetPageAsync(direct.Id, 3, null, 5, CancellationToken.None);
+        var after = await messages.GetPageAsync(direct.Id, null, 2, 3, CancellationToken.None);
+        var afterAll = await messages.GetPageAsync(direct.Id, null, 4, 5, CancellationToken.None);
+
+        Assert.Equal(([5L, 6], true), (newest.Messages.Select(m => m.Seq).ToList(), newest.HasMore), PageComparer);
+        Assert.Equal(([3L, 4], true), (before.Messages.Select(m => m.Seq).ToList(), before.HasMore), PageComparer);
+        Assert.Equal(([1L, 2], false), (beforeAll.Messages.Select(m => m.Seq).ToList(), beforeAll.HasMore), PageComparer);
+        Assert.Equal(([3L, 4, 5], true), (after.Messages.Select(m => m.Seq).ToList(), after.HasMore), PageComparer);
+        Assert.Equal(([5L, 6], false), (afterAll.Messages.Select(m => m.Seq).ToList(), afterAll.HasMore), PageComparer);
+    }
+
+    private static readonly PageEquality PageComparer = new();
+
+    private sealed class PageEquality : IEqualityComparer<(List<long> Seqs, bool HasMore)>
+    {
+        public bool Equals((List<long> Seqs, bool HasMore) x, (List<long> Seqs, bool HasMore) y) => x.Seqs.SequenceEqual(y.Seqs) && x.HasMore == y.HasMore;
+
+        public int GetHashCode((List<long> Seqs, bool HasMore) page) => page.HasMore.GetHashCode();
+    }
+
+    [ContractFact]
+    public async Task TheLastMessageOfEachConversationIsItsNewestAndAnEmptyOneHasNone()
+    {
+        var (conversations, messages) = CreateStores();
+        var busy = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        var quiet = await conversations.GetOrCreateDirectAsync(1, 3, CancellationToken.None);
+        var group = (await conversations.CreateGroupAsync(1, "Club", [2], CancellationToken.None)).Conversation!;
+        await messages.AppendAsync(new NewMessage(busy.Id, 1, "a", "first", []), CancellationToken.None);
+        await messages.AppendAsync(new NewMessage(busy.Id, 2, "b", "second", []), CancellationToken.None);
+
+        var last = await messages.GetLastMessagesAsync([busy.Id, quiet.Id, group.Id], CancellationToken.None);
+
+        Assert.Equal([busy.Id, group.Id], last.Keys.Order());
+        Assert.Equal((2L, "second"), (last[busy.Id].Seq, last[busy.Id].Text));
+        Assert.Equal(SystemEvents.Created, last[group.Id].System!.Event);
+        Assert.Empty(await messages.GetLastMessagesAsync([], CancellationToken.None));
+    }
+
+    [ContractFact]
+    public async Task ADeleteLeavesATombstoneHoldingItsSeqWithoutTextOrAttachments()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        await messages.AppendAsync(new NewMessage(direct.Id, 1, "a", "secret", [51]), CancellationToken.None);
+        await messages.AppendAsync(new NewMessage(direct.Id, 2, "b", "reply", []), CancellationToken.None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var deleted = await messages.DeleteAsync(direct.Id, 1, 1, CancellationToken.None);
+        var editAfter = await messages.EditAsync(direct.Id, 1, 1, "back", CancellationToken.None);
+
+        var page = (await messages.GetPageAsync(direct.Id, null, null, 10, CancellationToken.None)).Messages;
+        Assert.Equal([1L, 2], page.Select(m => m.Seq));
+        var tombstone = page[0];
+        Assert.Equal(("", 0, Clock.GetUtcNow(), 3L), (tombstone.Text, tombstone.Media.Count, tombstone.DeletedAt!.Value, tombstone.Version));
+        Assert.Equal((tombstone.Text, tombstone.DeletedAt, tombstone.Version), (deleted.Message!.Text, deleted.Message.DeletedAt, deleted.Message.Version));
+        Assert.Equal([1L, 2], deleted.MemberIds.Order());
+        Assert.Equal(ChangeStatus.Unchanged, editAfter.Status);
+    }
+
+    [ContractFact]
+    public async Task AnEditReplacesTheTextKeepsTheAttachmentsAndReleasesNothing()
+    {
+        var (conversations, messages) = CreateStores();
+        var outbox = CreateOutbox();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        await messages.AppendAsync(new NewMessage(direct.Id, 1, "a", "typo", [61]), CancellationToken.None);
+        await outbox.RemoveAsync(await outbox.PeekAsync(10, CancellationToken.None), CancellationToken.None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var edited = await messages.EditAsync(direct.Id, 1, 1, "fixed", CancellationToken.None);
+
+        var stored = (await messages.GetPageAsync(direct.Id, null, null, 10, CancellationToken.None)).Messages.Single();
+        Assert.Equal(("fixed", 61L, Clock.GetUtcNow(), 2L), (stored.Text, stored.Media.Single(), stored.EditedAt!.Value, stored.Version));
+        Assert.Equal((stored.Text, stored.EditedAt, stored.Version), (edited.Message!.Text, edited.Message.EditedAt, edited.Message.Version));
+        Assert.Empty(edited.ReleasedMedia ?? []);
+        Assert.Empty(await outbox.PeekAsync(10, CancellationToken.None));
+    }
+
+    [ContractFact]
+    public async Task NobodyEditsOrDeletesASystemMessageAndAStrangerFindsNoMessageAtAll()
+    {
+        var (conversations, messages) = CreateStores();
+        var group = (await conversations.CreateGroupAsync(1, "Club", [2], CancellationToken.None)).Conversation!;
+        await messages.AppendAsync(new NewMessage(group.Id, 1, "a", "mine", []), CancellationToken.None);
+
+        var editSystem = await messages.EditAsync(group.Id, 1, 1, "rewritten", CancellationToken.None);
+        var deleteSystem = await messages.DeleteAsync(group.Id, 1, 1, CancellationToken.None);
+        var stranger = await messages.DeleteAsync(group.Id, 3, 2, CancellationToken.None);
+        var missing = await messages.EditAsync(group.Id, 1, 99, "ghost", CancellationToken.None);
+
+        Assert.Equal(ChangeStatus.NotAllowed, editSystem.Status);
+        Assert.Equal(ChangeStatus.NotAllowed, deleteSystem.Status);
+        Assert.Equal(ChangeStatus.NotFound, stranger.Status);
+        Assert.Equal(ChangeStatus.NotFound, missing.Status);
+        Assert.Equal(2L, (await conversations.FindForMemberAsync(group.Id, 1, CancellationToken.None))!.LastVersion);
+    }
+
+    [ContractFact]
+    public async Task UpdatesAreOnlyChangedMessagesUpToTheSeqAskedAfterTheVersionAskedInVersionOrder()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 1; i <= 4; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1, $"m{i}", $"{i}", []), CancellationToken.None);
+        }
+        await messages.EditAsync(direct.Id, 1, 3, "three", CancellationToken.None);
+        await messages.DeleteAsync(direct.Id, 1, 1, CancellationToken.None);
+        await messages.EditAsync(direct.Id, 1, 4, "four", CancellationToken.None);
+        var budget = new ReadBudget(10, 1_000);
+
+        var throughThree = await messages.GetUpdatesAsync(direct.Id, 3, 0, budget, CancellationToken.None);
+        var afterFirstChange = await messages.GetUpdatesAsync(direct.Id, 4, 5, budget, CancellationToken.None);
+        var none = await messages.GetUpdatesAsync(direct.Id, 4, 7, budget, CancellationToken.None);
+
+        Assert.Equal([(3L, 5L), (1L, 6L)], throughThree.Select(m => (m.Seq, m.Version)));
+        Assert.Equal([1L, 4], afterFirstChange.Select(m => m.Seq));
+        Assert.Empty(none);
+    }
+
+    [ContractFact]
+    public async Task MessagesAfterASeqComeInSeqOrder()
+    {
+        var (conversations, messages) = CreateStores();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        for (var i = 1; i <= 4; i++)
+        {
+            await messages.AppendAsync(new NewMessage(direct.Id, 1 + (i % 2), $"m{i}", $"{i}", []), CancellationToken.None);
+        }
+
+        var after = await messages.GetMessagesAfterAsync(direct.Id, 1, new ReadBudget(10, 1_000), CancellationToken.None);
+
+        Assert.Equal([2L, 3, 4], after.Select(m => m.Seq));
+        Assert.Equal(["2", "3", "4"], after.Select(m => m.Text));
+    }
+
+    [ContractFact]
+    public async Task RemovingChangesThatAreNotInTheOutboxIsNotAnError()
+    {
+        var (conversations, messages) = CreateStores();
+        var outbox = CreateOutbox();
+        var direct = await conversations.GetOrCreateDirectAsync(1, 2, CancellationToken.None);
+        await messages.AppendAsync(new NewMessage(direct.Id, 1, "a", "", [71]), CancellationToken.None);
+
+        await outbox.RemoveAsync([new MediaReferenceChange(72, direct.Id, 1, true), new MediaReferenceChange(71, direct.Id, 1, false)], CancellationToken.None);
+        await outbox.RemoveAsync([], CancellationToken.None);
+
+        Assert.Equal([new MediaReferenceChange(71, direct.Id, 1, true)], await outbox.PeekAsync(10, CancellationToken.None));
+    }
+}
+
+public sealed class SqliteMessageStoreTests() : MessageStoreContractTests(new SqliteMessagingEngine())
+{
+    private SqliteMessagingEngine Sqlite => (SqliteMessagingEngine)Engine;
 
     [Fact]
     public async Task ADeleteAndItsOutboxRowsCommitTogetherOrNotAtAll()
@@ -273,13 +476,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreContractTests
         Assert.Equal([new MediaReferenceChange(31, direct.Id, message.Seq, false)], await outbox.PeekAsync(10, CancellationToken.None));
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = await new MessagingDatabase(_path).Database.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => Sqlite.ExecuteAsync(sql);
 
     [Fact]
     public async Task ABudgetedReadLoadsNoRowPastTheFirstThatDoesNotFit()
@@ -291,12 +488,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreContractTests
             await messages.AppendAsync(new NewMessage(direct.Id, 1, $"m{i}", new string('x', 100), []), CancellationToken.None);
         }
         // A row that cannot be loaded: reading it would throw, so the read must stop before it.
-        await using (var connection = await new MessagingDatabase(_path).Database.OpenAsync())
-        await using (var corrupt = connection.CreateCommand())
-        {
-            corrupt.CommandText = "UPDATE messages SET media = 'unreadable' WHERE seq = 5";
-            await corrupt.ExecuteNonQueryAsync();
-        }
+        await ExecuteAsync("UPDATE messages SET media = 'unreadable' WHERE seq = 5");
         var budget = new ReadBudget(500, 350);
 
         var page = await messages.GetMessagesAfterAsync(direct.Id, 0, budget, CancellationToken.None);
@@ -321,27 +513,4 @@ public sealed class SqliteMessageStoreTests : MessageStoreContractTests
 }
 
 [RequiresEnvironmentVariable(MongoDbTesting.Variable, MongoDbTesting.Purpose)]
-public sealed class MongoMessageStoreTests : MessageStoreContractTests, IDisposable
-{
-    private readonly MongoClient _client = new(MongoDbTesting.ConnectionString);
-    private readonly string _databaseName = MongoDbTesting.NewDatabaseName("chat-messaging-test");
-
-    protected override (IConversationStore Conversations, IMessageStore Messages) CreateStores()
-    {
-        var mongo = _client.GetDatabase(_databaseName);
-        var database = new MongoMessagingDatabase(_client, mongo, new MongoIdSequences(mongo));
-        return (new MongoConversationStore(database, Clock), new MongoMessageStore(database, Clock));
-    }
-
-    protected override IMediaOutbox CreateOutbox()
-    {
-        var mongo = _client.GetDatabase(_databaseName);
-        return new MongoMediaOutbox(new MongoMessagingDatabase(_client, mongo, new MongoIdSequences(mongo)));
-    }
-
-    public void Dispose()
-    {
-        _client.DropDatabase(_databaseName);
-        _client.Dispose();
-    }
-}
+public sealed class MongoMessageStoreTests() : MessageStoreContractTests(new MongoMessagingEngine());

@@ -386,31 +386,26 @@ public sealed class StoreModel
         Assert.Equal(expectedNew, fresh);
     }
 
-    private static void AssertAppend(AppendResult expected, AppendResult actual)
-    {
-        Assert.Equal(expected.Status, actual.Status);
-        Assert.Equal(expected.MemberIds, actual.MemberIds);
-        if (expected.Message is null)
-        {
-            Assert.Null(actual.Message);
-        }
-        else
-        {
-            AssertMessage(expected.Message, actual.Message);
-        }
-    }
+    private static void AssertAppend(AppendResult expected, AppendResult actual) =>
+        AssertOutcome(expected.Status, actual.Status, expected.MemberIds, actual.MemberIds, expected.Message, actual.Message);
 
-    private static void AssertChange(MessageChange expected, MessageChange actual)
+    private static void AssertChange(MessageChange expected, MessageChange actual) =>
+        AssertOutcome(expected.Status, actual.Status, expected.MemberIds, actual.MemberIds, expected.Message, actual.Message);
+
+    /// <summary>An append's or a change's answer: the same status, members to tell and message (or none).</summary>
+    private static void AssertOutcome<TStatus>(
+        TStatus expectedStatus, TStatus actualStatus, IReadOnlyList<long> expectedMembers, IReadOnlyList<long> actualMembers,
+        ChatMessage? expected, ChatMessage? actual)
     {
-        Assert.Equal(expected.Status, actual.Status);
-        Assert.Equal(expected.MemberIds, actual.MemberIds);
-        if (expected.Message is null)
+        Assert.Equal(expectedStatus, actualStatus);
+        Assert.Equal(expectedMembers, actualMembers);
+        if (expected is null)
         {
-            Assert.Null(actual.Message);
+            Assert.Null(actual);
         }
         else
         {
-            AssertMessage(expected.Message, actual.Message);
+            AssertMessage(expected, actual);
         }
     }
 

@@ -1,3 +1,4 @@
+using MongoDB.Driver;
 using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -35,6 +36,29 @@ public static class MongoDbTesting
 
     /// <summary>A database name no other test run uses, so suites never see each other's documents.</summary>
     public static string NewDatabaseName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+}
+
+/// <summary>A database of its own on the test MongoDB, dropped with everything in it when the test is done.</summary>
+public sealed class MongoTestDatabase(string prefix) : IDisposable
+{
+    public MongoClient Client { get; } = new(MongoDbTesting.ConnectionString);
+
+    public string Name { get; } = MongoDbTesting.NewDatabaseName(prefix);
+
+    public IMongoDatabase Database => Client.GetDatabase(Name);
+
+    public void Dispose()
+    {
+        Client.DropDatabase(Name);
+        Client.Dispose();
+    }
+}
+
+public static class SqliteTesting
+{
+    /// <summary>A database file path in a new temporary directory, so no two tests share a file.</summary>
+    public static string NewDatabasePath(string fileName) =>
+        Path.Combine(Directory.CreateTempSubdirectory("chat-store-").FullName, fileName);
 }
 
 public sealed class ContractFactDiscoverer(IMessageSink diagnosticMessageSink) : IXunitTestCaseDiscoverer

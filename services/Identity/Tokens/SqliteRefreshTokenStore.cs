@@ -4,27 +4,6 @@ namespace Chat.Identity.Tokens;
 
 public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS refresh_tokens (
-            token_hash  BLOB PRIMARY KEY,
-            family_id   TEXT NOT NULL,
-            user_id     INTEGER NOT NULL,
-            created_at  INTEGER NOT NULL,
-            expires_at  INTEGER NOT NULL,
-            replaced_by BLOB,
-            revoked_at  INTEGER
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens (family_id);
-        CREATE INDEX IF NOT EXISTS refresh_tokens_user ON refresh_tokens (user_id);
-        """;
-
-    // Added later: when a token was replaced and the salt its successor derives from (the reuse grace window).
-    // Columns are added by name, not by user_version, which the user store of the same file may use.
-    private static readonly (string Name, string Type)[] AddedColumns = [("replaced_at", "INTEGER"), ("successor_salt", "BLOB")];
-
-    // The revocation feed reads families by when they were revoked.
-    private const string RevokedIndex = "CREATE INDEX IF NOT EXISTS refresh_tokens_revoked ON refresh_tokens (revoked_at) WHERE revoked_at IS NOT NULL;";
-
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
 
@@ -32,35 +11,7 @@ public sealed class SqliteRefreshTokenStore : IRefreshTokenStore
     {
         _database = database;
         _time = time;
-        _database.EnsureSchema(Schema);
-        AddMissingColumns();
-        _database.EnsureSchema(RevokedIndex);
-    }
-
-    private void AddMissingColumns()
-    {
-        using var connection = _database.OpenAsync().AsTask().GetAwaiter().GetResult();
-        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        using (var read = connection.CreateCommand("SELECT name FROM pragma_table_info('refresh_tokens')"))
-        using (var reader = read.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                existing.Add(reader.GetString(0));
-            }
-        }
-        foreach (var (name, type) in AddedColumns.Where(column => !existing.Contains(column.Name)))
-        {
-            try
-            {
-                using var add = connection.CreateCommand($"ALTER TABLE refresh_tokens ADD COLUMN {name} {type}");
-                add.ExecuteNonQuery();
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
-            {
-                // Another replica sharing the file added it first.
-            }
-        }
+        IdentitySchema.Apply(_database);
     }
 
     public async Task CreateAsync(byte[] tokenHash, long userId, string familyId, DateTimeOffset expiresAt, CancellationToken cancellationToken)

@@ -4,15 +4,6 @@ namespace Chat.Identity.Users;
 
 public sealed class SqliteBlockStore : IBlockStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS blocks (
-            blocker_id INTEGER NOT NULL,
-            blocked_id INTEGER NOT NULL,
-            created_at INTEGER NOT NULL,
-            PRIMARY KEY (blocker_id, blocked_id)
-        ) WITHOUT ROWID
-        """;
-
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
 
@@ -20,7 +11,7 @@ public sealed class SqliteBlockStore : IBlockStore
     {
         _database = database;
         _time = time;
-        _database.EnsureSchema(Schema);
+        IdentitySchema.Apply(_database);
     }
 
     public async Task<bool> IsBlockedAsync(long blockerId, long blockedId, CancellationToken cancellationToken)

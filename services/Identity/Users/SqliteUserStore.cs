@@ -5,26 +5,6 @@ namespace Chat.Identity.Users;
 
 public sealed class SqliteUserStore : IUserStore
 {
-    private const string InitialSchema = """
-        CREATE TABLE IF NOT EXISTS users (
-            id            INTEGER PRIMARY KEY AUTOINCREMENT,
-            username      TEXT NOT NULL COLLATE NOCASE UNIQUE,
-            display_name  TEXT NOT NULL,
-            password_hash TEXT NOT NULL,
-            created_at    INTEGER NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS users_display_name ON users (display_name COLLATE NOCASE)
-        """;
-
-    // One comparison form with MongoDB (AccountRules.UsernameKey): NOCASE folds ASCII only. Usernames stored so far are
-    // ASCII (the pattern), so lower() computes their key exactly. Plus who may add the user to groups.
-    private const string UsernameKeysAndGroupAdds = """
-        ALTER TABLE users ADD COLUMN username_key TEXT;
-        UPDATE users SET username_key = lower(username);
-        CREATE UNIQUE INDEX users_username_key ON users (username_key);
-        ALTER TABLE users ADD COLUMN group_adds TEXT NOT NULL DEFAULT 'everyone'
-        """;
-
     private const int SqliteConstraintUnique = 2067;
 
     private readonly SqliteDatabase _database;
@@ -34,7 +14,7 @@ public sealed class SqliteUserStore : IUserStore
     {
         _database = database;
         _time = time;
-        _database.Migrate(InitialSchema, UsernameKeysAndGroupAdds);
+        IdentitySchema.Apply(_database);
     }
 
     public async Task<User?> CreateAsync(string username, string displayName, string passwordHash, CancellationToken cancellationToken)

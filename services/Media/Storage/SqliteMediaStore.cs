@@ -22,9 +22,6 @@ public sealed class SqliteMediaStore : IMediaStore
         CREATE INDEX IF NOT EXISTS media_by_conversation ON media (conversation_id, id);
         """;
 
-    /// <summary>Columns added after the first schema; a file from then gets them on start.</summary>
-    private static readonly (string Name, string Type)[] AddedColumns = [("width", "INTEGER"), ("height", "INTEGER"), ("thumbnail_key", "TEXT"), ("attached_at", "INTEGER")];
-
     private const string Indexes = """
         CREATE INDEX IF NOT EXISTS media_by_blob ON media (blob_key);
         CREATE INDEX IF NOT EXISTS media_by_thumbnail ON media (thumbnail_key) WHERE thumbnail_key IS NOT NULL;
@@ -50,9 +47,16 @@ public sealed class SqliteMediaStore : IMediaStore
     {
         _database = database;
         _time = time;
-        _database.EnsureSchema(Schema);
-        AddMissingColumns();
-        _database.EnsureSchema(Indexes);
+        // media.db's history; files from before numbered steps already hold some of it, and those steps add only what is missing.
+        _database.Migrate(
+            Schema,
+            // Columns added after the first schema: a file from then gets them.
+            SqliteMigration.AddColumn("media", "width", "INTEGER"),
+            SqliteMigration.AddColumn("media", "height", "INTEGER"),
+            SqliteMigration.AddColumn("media", "thumbnail_key", "TEXT"),
+            // Media stored before references were kept was visible to every member: it stays so, and is never swept.
+            SqliteMigration.AddColumn("media", "attached_at", "INTEGER", backfill: "UPDATE media SET attached_at = created_at"),
+            Indexes);
     }
 
     public async Task<MediaItem> AddAsync(NewMedia media, CancellationToken cancellationToken)
@@ -235,29 +239,4 @@ public sealed class SqliteMediaStore : IMediaStore
         reader.GetNullableString(9),
         reader.GetUnixMilliseconds(10),
         !reader.IsDBNull(11));
-
-    private void AddMissingColumns()
-    {
-        using var connection = _database.OpenAsync().AsTask().GetAwaiter().GetResult();
-        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        using (var columns = connection.CreateCommand("SELECT name FROM pragma_table_info('media')"))
-        using (var reader = columns.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                existing.Add(reader.GetString(0));
-            }
-        }
-        foreach (var (name, type) in AddedColumns.Where(column => !existing.Contains(column.Name)))
-        {
-            using var alter = connection.CreateCommand($"ALTER TABLE media ADD COLUMN {name} {type}");
-            alter.ExecuteNonQuery();
-            if (name == "attached_at")
-            {
-                // Media stored before references were kept was visible to every member: it stays so, and is never swept.
-                using var legacy = connection.CreateCommand("UPDATE media SET attached_at = created_at");
-                legacy.ExecuteNonQuery();
-            }
-        }
-    }
 }

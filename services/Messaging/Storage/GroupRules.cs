@@ -6,6 +6,30 @@ namespace Chat.Messaging.Storage;
 /// </summary>
 public static class GroupRules
 {
+    /// <summary>Who a new group holds (the owner first, then the members asked for, each once) and its "created" record.</summary>
+    public static (IReadOnlyList<long> Members, SystemEvent Created) Creation(long ownerId, string title, IReadOnlyList<long> memberIds)
+    {
+        var everyone = memberIds.Prepend(ownerId).Distinct().ToList();
+        return (everyone, new SystemEvent(SystemEvents.Created, ownerId, everyone, title));
+    }
+
+    /// <summary>
+    /// Every change needs a group the actor is in: to anyone else the conversation does not exist, and a direct
+    /// conversation's members never change. Null when the change may be considered.
+    /// </summary>
+    public static ChangeStatus? RefuseChange(Conversation? conversation, long actorId) =>
+        conversation is null || !conversation.HasMember(actorId) ? ChangeStatus.NotFound
+        : conversation.Kind != ConversationKinds.Group ? ChangeStatus.NotAllowed
+        : null;
+
+    /// <summary>Who hears of a change: everyone in the group before or after it (so someone removed learns of it).</summary>
+    public static IReadOnlyList<long> Audience(Conversation before, Conversation after) => before.MemberIds.Union(after.MemberIds).ToArray();
+
+    /// <summary>Any member renames a group; the same title again is no change.</summary>
+    public static ChangeStatus? RefuseRename(Conversation group, string title) => group.Title == title ? ChangeStatus.Unchanged : null;
+
+    public static SystemEvent Renamed(long actorId, string title) => new(SystemEvents.Renamed, actorId, [], title);
+
     /// <summary>The owner adds someone not yet in a group that has room; null when the add may go ahead.</summary>
     public static ChangeStatus? RefuseAdd(Conversation group, long actorId, long userId, int maxMembers) =>
         group.OwnerId != actorId ? ChangeStatus.NotAllowed

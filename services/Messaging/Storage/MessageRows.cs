@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Chat.Messaging.Storage;
 
-/// <summary>Reading and appending message rows; shared by the stores so system messages take the same path as any other.</summary>
+/// <summary>Reading message rows; shared by the SQLite stores (appends are <see cref="SqliteAppender"/>'s).</summary>
 internal static class MessageRows
 {
     public const string Columns =
@@ -52,68 +52,6 @@ internal static class MessageRows
         }
         return messages;
     }
-
-    /// <summary>Appends with the conversation's next seq and version; the caller holds the write transaction.</summary>
-    public static async Task<ChatMessage> AppendAsync(
-        SqliteConnection connection,
-        SqliteTransaction transaction,
-        long conversationId,
-        long senderId,
-        string clientMessageId,
-        string kind,
-        string text,
-        IReadOnlyList<long> media,
-        SystemEvent? system,
-        DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        var nowMs = now.ToUnixTimeMilliseconds();
-        long seq, version;
-        await using (var next = connection.CreateCommand("""
-            UPDATE conversations SET last_seq = last_seq + 1, last_version = last_version + 1, updated_at = @now
-            WHERE id = @conversation
-            RETURNING last_seq, last_version
-            """, transaction)
-            .With("@conversation", conversationId)
-            .With("@now", nowMs))
-        await using (var reader = await next.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.ReadAsync(cancellationToken);
-            seq = reader.GetInt64(0);
-            version = reader.GetInt64(1);
-        }
-
-        await using var insert = connection.CreateCommand($"""
-            INSERT INTO messages ({Columns})
-            VALUES (@conversation, @seq, @sender, @client, @kind, @text, @media, @system, @now, NULL, NULL, @version)
-            """, transaction)
-            .With("@conversation", conversationId)
-            .With("@seq", seq)
-            .With("@sender", senderId)
-            .With("@client", clientMessageId)
-            .With("@kind", kind)
-            .With("@text", text)
-            .With("@media", FormatMedia(media))
-            .With("@system", system is null ? null : JsonSerializer.Serialize(system, StorageJsonContext.Default.SystemEvent))
-            .With("@now", nowMs)
-            .With("@version", version);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-        await using var read = connection.CreateCommand(
-            "UPDATE members SET last_read_seq = @seq WHERE conversation_id = @conversation AND user_id = @sender AND last_read_seq < @seq", transaction)
-            .With("@seq", seq)
-            .With("@conversation", conversationId)
-            .With("@sender", senderId);
-        await read.ExecuteNonQueryAsync(cancellationToken);
-        return new ChatMessage(conversationId, seq, senderId, clientMessageId, kind, text, media, system,
-            DateTimeOffset.FromUnixTimeMilliseconds(nowMs), null, null, version);
-    }
-
-    /// <summary>A system message recording a membership or title change, appended in the caller's transaction.</summary>
-    public static Task<ChatMessage> AppendSystemAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long conversationId, SystemEvent system, DateTimeOffset now,
-        CancellationToken cancellationToken) =>
-        AppendAsync(connection, transaction, conversationId, system.ActorId, $"system-{Guid.NewGuid():N}", MessageKinds.System,
-            string.Empty, [], system, now, cancellationToken);
 
     public static async Task<List<long>> ReadMemberIdsAsync(
         SqliteConnection connection, SqliteTransaction? transaction, long conversationId, CancellationToken cancellationToken)

@@ -78,7 +78,26 @@ public readonly record struct AppendResult(AppendStatus Status, ChatMessage? Mes
 
 public sealed record NewMessage(long ConversationId, long SenderId, string ClientMessageId, string Text, IReadOnlyList<long> Media);
 
-public sealed record MessagePage(IReadOnlyList<ChatMessage> Messages, bool HasMore);
+public sealed record MessagePage(IReadOnlyList<ChatMessage> Messages, bool HasMore)
+{
+    /// <summary>
+    /// The page from up to <paramref name="limit"/> + 1 messages read away from the bound (ascending after it, else
+    /// descending before it): the extra one only says there is more, and the page is in ascending seq either way.
+    /// </summary>
+    public static MessagePage FromRead(List<ChatMessage> read, int limit, bool ascending)
+    {
+        var hasMore = read.Count > limit;
+        if (hasMore)
+        {
+            read.RemoveRange(limit, read.Count - limit);
+        }
+        if (!ascending)
+        {
+            read.Reverse();
+        }
+        return new MessagePage(read, hasMore);
+    }
+}
 
 /// <summary>How a change to a conversation or a message went.</summary>
 public enum ChangeStatus

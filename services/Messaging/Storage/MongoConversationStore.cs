@@ -51,7 +51,7 @@ public sealed class MongoConversationStore(MongoMessagingDatabase database, Time
         {
             var now = time.GetUtcNow();
             var nowMs = now.ToUnixTimeMilliseconds();
-            var everyone = memberIds.Prepend(ownerId).Distinct().ToList();
+            var (everyone, creation) = GroupRules.Creation(ownerId, title, memberIds);
             await database.Conversations.InsertOneAsync(session, new ConversationDocument
             {
                 Id = id,
@@ -60,9 +60,9 @@ public sealed class MongoConversationStore(MongoMessagingDatabase database, Time
                 OwnerId = ownerId,
                 CreatedAt = nowMs,
                 UpdatedAt = nowMs,
-                Members = everyone.ConvertAll(userId => Member(userId, nowMs)),
+                Members = everyone.Select(userId => Member(userId, nowMs)).ToList(),
             }, cancellationToken: ct);
-            var created = await database.AppendSystemAsync(session, id, new SystemEvent(SystemEvents.Created, ownerId, everyone, title), now, ct);
+            var created = await database.AppendSystemAsync(session, id, creation, now, ct);
             var conversation = await LoadAsync(session, id, ct);
             return new ConversationChange(ChangeStatus.Done, conversation, [created], everyone);
         }, cancellationToken);
@@ -139,13 +139,13 @@ public sealed class MongoConversationStore(MongoMessagingDatabase database, Time
     public Task<ConversationChange> RenameAsync(long conversationId, long actorId, string title, CancellationToken cancellationToken) =>
         ChangeGroupAsync(conversationId, actorId, cancellationToken, async (session, conversation, _, ct) =>
         {
-            if (conversation.Title == title)
+            if (GroupRules.RefuseRename(conversation.ToConversation(), title) is { } refused)
             {
-                return (ChangeStatus.Unchanged, []);
+                return (refused, []);
             }
             await database.Conversations.UpdateOneAsync(session, Filter.Eq(c => c.Id, conversationId), Update.Set(c => c.Title, title),
                 cancellationToken: ct);
-            return (ChangeStatus.Done, [new SystemEvent(SystemEvents.Renamed, actorId, [], title)]);
+            return (ChangeStatus.Done, [GroupRules.Renamed(actorId, title)]);
         });
 
     public async Task<ReadMarkerChange> MarkReadAsync(long conversationId, long userId, long seq, CancellationToken cancellationToken)
@@ -186,17 +186,13 @@ public sealed class MongoConversationStore(MongoMessagingDatabase database, Time
         database.WriteAsync(async (session, ct) =>
         {
             var conversation = await database.Conversations.Find(session, c => c.Id == conversationId).FirstOrDefaultAsync(ct);
-            if (conversation is null || !conversation.HasMember(actorId))
+            if (GroupRules.RefuseChange(conversation?.ToConversation(), actorId) is { } refused)
             {
-                return ConversationChange.Failed(ChangeStatus.NotFound);
-            }
-            if (conversation.Kind != ConversationKinds.Group)
-            {
-                return ConversationChange.Failed(ChangeStatus.NotAllowed);
+                return ConversationChange.Failed(refused);
             }
 
             var now = time.GetUtcNow();
-            var (status, events) = await apply(session, conversation, now, ct);
+            var (status, events) = await apply(session, conversation!, now, ct);
             if (status != ChangeStatus.Done)
             {
                 return ConversationChange.Failed(status);
@@ -207,7 +203,7 @@ public sealed class MongoConversationStore(MongoMessagingDatabase database, Time
                 messages.Add(await database.AppendSystemAsync(session, conversationId, system, now, ct));
             }
             var changed = (await LoadAsync(session, conversationId, ct))!;
-            var audience = conversation.ToConversation().MemberIds.Union(changed.MemberIds).ToArray();
+            var audience = GroupRules.Audience(conversation!.ToConversation(), changed);
             return new ConversationChange(ChangeStatus.Done, changed, messages, audience);
         }, cancellationToken);
 

@@ -23,29 +23,18 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
             result = await database.WriteAsync(async (session, ct) =>
             {
                 var conversation = await database.Conversations.Find(session, c => c.Id == message.ConversationId).FirstOrDefaultAsync(ct);
-                if (conversation is null || !conversation.HasMember(message.SenderId))
+                var memberIds = conversation?.ToConversation().MemberIds ?? [];
+                if (await AppendRules.RefuseAsync(message, memberIds,
+                    async () => (await database.Messages.Find(session, IdempotencyKey(message)).FirstOrDefaultAsync(ct))?.ToMessage(),
+                    () => IsBlockedDirectAsync(session, conversation!, message.SenderId, ct)) is { } refused)
                 {
-                    return new AppendResult(AppendStatus.NotMember, null, []);
-                }
-                var memberIds = conversation.ToConversation().MemberIds;
-
-                var existing = await database.Messages.Find(session, IdempotencyKey(message)).FirstOrDefaultAsync(ct);
-                if (existing is not null)
-                {
-                    return new AppendResult(AppendStatus.Duplicate, existing.ToMessage(), memberIds);
-                }
-                if (conversation.Kind == ConversationKinds.Direct && memberIds.FirstOrDefault(id => id != message.SenderId) is var other and not 0
-                    && await MongoBlockStore.Collection(database).Find(session, MongoBlockStore.EitherWay(message.SenderId, other)).AnyAsync(ct))
-                {
-                    return new AppendResult(AppendStatus.Blocked, null, []);
+                    return refused;
                 }
 
                 // The $inc in AppendAsync writes the conversation document read above: a membership change committed
                 // since that read makes this transaction conflict and start again, so the check above cannot go stale.
                 var stored = await database.AppendAsync(session, message.ConversationId, message.SenderId, message.ClientMessageId,
                     MessageKinds.Text, message.Text, message.Media, null, time.GetUtcNow(), ct);
-                // Attachments are announced to Media through the outbox, committed with the message; only sends with media use it.
-                await database.AddToMediaOutboxAsync(session, MediaReferenceChange.For(stored.ConversationId, stored.Seq, message.Media, attached: true), ct);
                 return new AppendResult(AppendStatus.Appended, stored, memberIds);
             }, cancellationToken);
         }
@@ -69,18 +58,7 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
             ? database.Messages.Find(Filter.Eq(m => m.ConversationId, conversationId) & Filter.Gt(m => m.Seq, bound)).SortBy(m => m.Seq)
             : database.Messages.Find(Filter.Eq(m => m.ConversationId, conversationId) & Filter.Lt(m => m.Seq, bound)).SortByDescending(m => m.Seq);
         var documents = await find.Limit(limit + 1).ToListAsync(cancellationToken);
-
-        var messages = documents.ConvertAll(m => m.ToMessage());
-        var hasMore = messages.Count > limit;
-        if (hasMore)
-        {
-            messages.RemoveAt(messages.Count - 1);
-        }
-        if (!ascending)
-        {
-            messages.Reverse();
-        }
-        return new MessagePage(messages, hasMore);
+        return MessagePage.FromRead(documents.ConvertAll(m => m.ToMessage()), limit, ascending);
     }
 
     public Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long conversationId, long afterSeq, ReadBudget budget, CancellationToken cancellationToken) =>
@@ -115,16 +93,12 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
     }
 
     public Task<MessageChange> EditAsync(long conversationId, long userId, long seq, string text, CancellationToken cancellationToken) =>
-        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken, (message, now) => message.DeletedAt is not null
-            ? null
-            : (Builders<MessageDocument>.Update.Set(m => m.Text, text).Set(m => m.EditedAt, now.ToUnixTimeMilliseconds()),
-                message with { Text = text, EditedAt = now }));
+        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken,
+            (message, isMember) => MessageChangeRules.Edit(message, isMember, userId, text, time.GetUtcNow()));
 
     public Task<MessageChange> DeleteAsync(long conversationId, long userId, long seq, CancellationToken cancellationToken) =>
-        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken, (message, now) => message.DeletedAt is not null
-            ? null
-            : (Builders<MessageDocument>.Update.Set(m => m.Text, string.Empty).Set(m => m.Media, []).Set(m => m.DeletedAt, now.ToUnixTimeMilliseconds()),
-                message with { Text = string.Empty, Media = [], DeletedAt = now }));
+        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken,
+            (message, isMember) => MessageChangeRules.Delete(message, isMember, userId, time.GetUtcNow()));
 
     public async Task<PrunedMessages> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
     {
@@ -176,35 +150,27 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
         & Filter.Eq(m => m.SenderId, message.SenderId)
         & Filter.Eq(m => m.ClientMessageId, message.ClientMessageId);
 
+    /// <summary>Whether this is a direct conversation whose two members are blocked, either way; read in the append's transaction.</summary>
+    private async Task<bool> IsBlockedDirectAsync(IClientSessionHandle session, ConversationDocument conversation, long senderId, CancellationToken ct) =>
+        conversation.Kind == ConversationKinds.Direct
+        && conversation.Members.Find(m => m.UserId != senderId) is { } other
+        && await MongoBlockStore.Collection(database).Find(session, MongoBlockStore.EitherWay(senderId, other.UserId)).AnyAsync(ct);
+
     /// <summary>
-    /// Loads the message, checks that the caller sent it and may change it, applies the update with the next version.
-    /// <paramref name="plan"/> returns null when the message cannot be changed (already deleted).
+    /// Loads the message and the caller's membership, asks <paramref name="decide"/> (a <see cref="MessageChangeRules"/> rule)
+    /// and writes its plan with the next version, and the release of any attachments to the outbox, in one transaction.
     /// </summary>
     private Task<MessageChange> ChangeOwnMessageAsync(
-        long conversationId, long userId, long seq, CancellationToken cancellationToken,
-        Func<ChatMessage, DateTimeOffset, (UpdateDefinition<MessageDocument> Update, ChatMessage Changed)?> plan) =>
+        long conversationId, long userId, long seq, CancellationToken cancellationToken, Func<ChatMessage?, bool, MessageChangePlan> decide) =>
         database.WriteAsync(async (session, ct) =>
         {
             var conversation = await database.Conversations.Find(session, c => c.Id == conversationId).FirstOrDefaultAsync(ct);
-            if (conversation is null || !conversation.HasMember(userId))
-            {
-                return MessageChange.Failed(ChangeStatus.NotFound);
-            }
+            var memberIds = conversation?.ToConversation().MemberIds ?? [];
             var document = await database.Messages.Find(session, m => m.ConversationId == conversationId && m.Seq == seq).FirstOrDefaultAsync(ct);
-            if (document is null)
+            var plan = decide(document?.ToMessage(), memberIds.Contains(userId));
+            if (plan.Changed is not { } changed)
             {
-                return MessageChange.Failed(ChangeStatus.NotFound);
-            }
-            var message = document.ToMessage();
-            if (message.SenderId != userId || message.Kind != MessageKinds.Text)
-            {
-                return MessageChange.Failed(ChangeStatus.NotAllowed);
-            }
-
-            var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-            if (plan(message, now) is not { } change)
-            {
-                return MessageChange.Failed(ChangeStatus.Unchanged);
+                return plan.Applied(0, memberIds);
             }
 
             var counters = await database.Conversations.FindOneAndUpdateAsync(session,
@@ -213,16 +179,15 @@ public sealed class MongoMessageStore(MongoMessagingDatabase database, TimeProvi
                 new FindOneAndUpdateOptions<ConversationDocument> { ReturnDocument = ReturnDocument.After },
                 ct);
             await database.Messages.UpdateOneAsync(session,
-                Filter.Eq(m => m.Id, document.Id),
-                change.Update.Set(m => m.Version, counters.LastVersion),
+                Filter.Eq(m => m.Id, document!.Id),
+                Builders<MessageDocument>.Update
+                    .Set(m => m.Text, changed.Text)
+                    .Set(m => m.Media, [.. changed.Media])
+                    .Set(m => m.EditedAt, changed.EditedAt?.ToUnixTimeMilliseconds())
+                    .Set(m => m.DeletedAt, changed.DeletedAt?.ToUnixTimeMilliseconds())
+                    .Set(m => m.Version, counters.LastVersion),
                 cancellationToken: ct);
-            // A delete takes the attachments off the message; Media learns of it through the outbox, in this transaction.
-            var released = change.Changed.DeletedAt is not null && message.Media.Count > 0 ? message.Media : null;
-            if (released is not null)
-            {
-                await database.AddToMediaOutboxAsync(session, MediaReferenceChange.For(conversationId, seq, released, attached: false), ct);
-            }
-            return new MessageChange(ChangeStatus.Done, change.Changed with { Version = counters.LastVersion }, conversation.ToConversation().MemberIds,
-                released);
+            await database.AddToMediaOutboxAsync(session, plan.Releases, ct);
+            return plan.Applied(counters.LastVersion, memberIds);
         }, cancellationToken);
 }

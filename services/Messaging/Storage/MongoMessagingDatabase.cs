@@ -84,8 +84,10 @@ public sealed class MongoMessagingDatabase
     }
 
     /// <summary>
-    /// Appends with the conversation's next seq and version (one <c>$inc</c>, read back with ReturnDocument.After);
-    /// the caller's transaction holds the conversation document from here to commit.
+    /// The one place MongoDB allocates a seq: every append takes the conversation's next seq and version (one <c>$inc</c>,
+    /// read back with ReturnDocument.After), stores the message, moves the sender's read marker to it and announces its
+    /// attachments to the outbox, as <see cref="SqliteAppender"/> does; the caller's transaction holds the conversation
+    /// document from here to commit.
     /// </summary>
     public async Task<ChatMessage> AppendAsync(
         IClientSessionHandle session,
@@ -107,27 +109,16 @@ public sealed class MongoMessagingDatabase
             cancellationToken)
             ?? throw new InvalidOperationException($"Conversation {conversationId} vanished inside its own transaction.");
 
-        var message = new MessageDocument
-        {
-            ConversationId = conversationId,
-            Seq = counters.LastSeq,
-            SenderId = senderId,
-            ClientMessageId = clientMessageId,
-            Kind = kind,
-            Text = text,
-            Media = [.. media],
-            System = system is null ? null : SystemDocument.From(system),
-            CreatedAt = nowMs,
-            Version = counters.LastVersion,
-        };
-        await Messages.InsertOneAsync(session, message, cancellationToken: cancellationToken);
-        // What you sent you have read, as in SQLite: the sender's own marker moves to the message (a non-member has none).
+        var stored = AppendRules.Stored(conversationId, counters.LastSeq, counters.LastVersion, senderId, clientMessageId, kind, text, media, system, now);
+        await Messages.InsertOneAsync(session, MessageDocument.From(stored), cancellationToken: cancellationToken);
+        // What you sent you have read: the sender's own marker moves to the message (a non-member has none).
         await Conversations.UpdateOneAsync(session,
             Builders<ConversationDocument>.Filter.Eq(c => c.Id, conversationId)
                 & Builders<ConversationDocument>.Filter.ElemMatch(c => c.Members, m => m.UserId == senderId),
             Builders<ConversationDocument>.Update.Max("members.$.lastReadSeq", counters.LastSeq),
             cancellationToken: cancellationToken);
-        return message.ToMessage();
+        await AddToMediaOutboxAsync(session, AppendRules.Attachments(stored), cancellationToken);
+        return stored;
     }
 
     /// <summary>A system message recording a membership or title change, appended in the caller's transaction.</summary>
@@ -239,6 +230,22 @@ public sealed class MongoMessagingDatabase
 
         [BsonElement("version")]
         public long Version { get; set; }
+
+        public static MessageDocument From(ChatMessage message) => new()
+        {
+            ConversationId = message.ConversationId,
+            Seq = message.Seq,
+            SenderId = message.SenderId,
+            ClientMessageId = message.ClientMessageId,
+            Kind = message.Kind,
+            Text = message.Text,
+            Media = [.. message.Media],
+            System = message.System is null ? null : SystemDocument.From(message.System),
+            CreatedAt = message.CreatedAt.ToUnixTimeMilliseconds(),
+            EditedAt = message.EditedAt?.ToUnixTimeMilliseconds(),
+            DeletedAt = message.DeletedAt?.ToUnixTimeMilliseconds(),
+            Version = message.Version,
+        };
 
         public ChatMessage ToMessage() => new(
             ConversationId,

@@ -44,10 +44,10 @@ public sealed class SqliteConversationStore(MessagingDatabase database, TimeProv
                 .With("@owner", ownerId)
                 .With("@now", now.ToUnixTimeMilliseconds());
             var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-            var everyone = memberIds.Prepend(ownerId).Distinct().ToList();
+            var (everyone, creation) = GroupRules.Creation(ownerId, title, memberIds);
             await InsertMembersAsync(connection, transaction, id, everyone, now.ToUnixTimeMilliseconds(), cancellationToken);
-            var created = await MessageRows.AppendSystemAsync(connection, transaction, id,
-                new SystemEvent(SystemEvents.Created, ownerId, everyone, title), now, cancellationToken);
+            await using var appender = new SqliteAppender(connection).Enlist(transaction);
+            var created = await appender.AppendSystemAsync(id, creation, now, cancellationToken);
             var conversation = await LoadAsync(connection, transaction, id, cancellationToken);
             return new ConversationChange(ChangeStatus.Done, conversation, [created], everyone);
         }, cancellationToken);
@@ -135,15 +135,15 @@ public sealed class SqliteConversationStore(MessagingDatabase database, TimeProv
     public Task<ConversationChange> RenameAsync(long conversationId, long actorId, string title, CancellationToken cancellationToken) =>
         ChangeGroupAsync(conversationId, actorId, cancellationToken, async (connection, transaction, conversation, _) =>
         {
-            if (conversation.Title == title)
+            if (GroupRules.RefuseRename(conversation, title) is { } refused)
             {
-                return (ChangeStatus.Unchanged, []);
+                return (refused, []);
             }
             await using var rename = connection.CreateCommand("UPDATE conversations SET title = @title WHERE id = @conversation", transaction)
                 .With("@title", title)
                 .With("@conversation", conversationId);
             await rename.ExecuteNonQueryAsync(cancellationToken);
-            return (ChangeStatus.Done, [new SystemEvent(SystemEvents.Renamed, actorId, [], title)]);
+            return (ChangeStatus.Done, [GroupRules.Renamed(actorId, title)]);
         });
 
     public Task<ReadMarkerChange> MarkReadAsync(long conversationId, long userId, long seq, CancellationToken cancellationToken) =>
@@ -184,28 +184,25 @@ public sealed class SqliteConversationStore(MessagingDatabase database, TimeProv
         database.WriteAsync(async (connection, transaction) =>
         {
             var conversation = await LoadAsync(connection, transaction, conversationId, cancellationToken);
-            if (conversation is null || !conversation.HasMember(actorId))
+            if (GroupRules.RefuseChange(conversation, actorId) is { } refused)
             {
-                return ConversationChange.Failed(ChangeStatus.NotFound);
-            }
-            if (conversation.Kind != ConversationKinds.Group)
-            {
-                return ConversationChange.Failed(ChangeStatus.NotAllowed);
+                return ConversationChange.Failed(refused);
             }
 
             var now = time.GetUtcNow();
-            var (status, events) = await apply(connection, transaction, conversation, now);
+            var (status, events) = await apply(connection, transaction, conversation!, now);
             if (status != ChangeStatus.Done)
             {
                 return ConversationChange.Failed(status);
             }
             var messages = new List<ChatMessage>(events.Count);
+            await using var appender = new SqliteAppender(connection).Enlist(transaction);
             foreach (var system in events)
             {
-                messages.Add(await MessageRows.AppendSystemAsync(connection, transaction, conversationId, system, now, cancellationToken));
+                messages.Add(await appender.AppendSystemAsync(conversationId, system, now, cancellationToken));
             }
             var changed = await LoadAsync(connection, transaction, conversationId, cancellationToken);
-            var audience = conversation.MemberIds.Union(changed!.MemberIds).ToArray();
+            var audience = GroupRules.Audience(conversation!, changed!);
             return new ConversationChange(ChangeStatus.Done, changed, messages, audience);
         }, cancellationToken);
 

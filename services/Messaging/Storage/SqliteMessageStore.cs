@@ -153,19 +153,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             memberIds = await commands.ReadMemberIdsAsync(message.ConversationId);
             members[message.ConversationId] = memberIds;
         }
-        if (!memberIds.Contains(message.SenderId))
-        {
-            return new AppendResult(AppendStatus.NotMember, null, []);
-        }
-        if (await commands.FindExistingAsync(message) is { } original)
-        {
-            return new AppendResult(AppendStatus.Duplicate, original, memberIds);
-        }
-        if (await commands.IsBlockedDirectAsync(message))
-        {
-            return new AppendResult(AppendStatus.Blocked, null, []);
-        }
-        return new AppendResult(AppendStatus.Appended, await commands.InsertAsync(message, now), memberIds);
+        return await AppendRules.RefuseAsync(message, memberIds, () => commands.FindExistingAsync(message), () => commands.IsBlockedDirectAsync(message))
+            ?? new AppendResult(AppendStatus.Appended, await commands.Appender.AppendAsync(message, now, CancellationToken.None), memberIds);
     }
 
     private sealed class PendingAppend(NewMessage message)
@@ -175,52 +164,24 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>The statements of an append, prepared once per batch and rebound for each message.</summary>
+    /// <summary>The statements of an append's checks, prepared once per connection and rebound for each message; the append itself is the appender's.</summary>
     private sealed class AppendCommands : IAsyncDisposable
     {
         private readonly SqliteCommand _members;
         private readonly SqliteCommand _existing;
-        private readonly SqliteCommand _next;
-        private readonly SqliteCommand _insert;
-        private readonly SqliteCommand _senderRead;
-        private readonly SqliteCommand _outbox;
         private readonly SqliteCommand _blocked;
 
         public AppendCommands(SqliteConnection connection)
         {
-            SqliteTransaction? transaction = null;
-            _members = connection.CreateCommand("SELECT user_id FROM members WHERE conversation_id = @conversation ORDER BY joined_at, user_id", transaction);
+            _members = connection.CreateCommand("SELECT user_id FROM members WHERE conversation_id = @conversation ORDER BY joined_at, user_id");
             _members.Parameters.Add("@conversation", SqliteType.Integer);
             _existing = connection.CreateCommand($"""
                 SELECT {Columns} FROM messages
                 WHERE conversation_id = @conversation AND sender_id = @sender AND client_message_id = @client
-                """, transaction);
+                """);
             _existing.Parameters.Add("@conversation", SqliteType.Integer);
             _existing.Parameters.Add("@sender", SqliteType.Integer);
             _existing.Parameters.Add("@client", SqliteType.Text);
-            _next = connection.CreateCommand("""
-                UPDATE conversations SET last_seq = last_seq + 1, last_version = last_version + 1, updated_at = @now
-                WHERE id = @conversation
-                RETURNING last_seq, last_version
-                """, transaction);
-            _next.Parameters.Add("@conversation", SqliteType.Integer);
-            _next.Parameters.Add("@now", SqliteType.Integer);
-            _insert = connection.CreateCommand($"""
-                INSERT INTO messages ({Columns})
-                VALUES (@conversation, @seq, @sender, @client, 'text', @text, @media, NULL, @now, NULL, NULL, @version)
-                """, transaction);
-            // What you sent you have read: your own messages never count as unread, on any of your devices.
-            _senderRead = connection.CreateCommand(
-                "UPDATE members SET last_read_seq = @seq WHERE conversation_id = @conversation AND user_id = @sender AND last_read_seq < @seq", transaction);
-            _senderRead.Parameters.Add("@seq", SqliteType.Integer);
-            _senderRead.Parameters.Add("@conversation", SqliteType.Integer);
-            _senderRead.Parameters.Add("@sender", SqliteType.Integer);
-            // Attachments are announced to Media through the outbox, committed with the message; only sends with media use it.
-            _outbox = connection.CreateCommand(
-                "INSERT INTO media_outbox (media_id, conversation_id, seq, attached) VALUES (@media, @conversation, @seq, 1)", transaction);
-            _outbox.Parameters.Add("@media", SqliteType.Integer);
-            _outbox.Parameters.Add("@conversation", SqliteType.Integer);
-            _outbox.Parameters.Add("@seq", SqliteType.Integer);
             // Checked in the append's own transaction: a block committed before it is never overtaken by a send.
             _blocked = connection.CreateCommand("""
                 SELECT EXISTS (
@@ -229,26 +190,21 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
                     WHERE c.id = @conversation AND c.kind = 'direct'
                       AND (EXISTS (SELECT 1 FROM blocks WHERE blocker_id = @sender AND blocked_id = other.user_id)
                         OR EXISTS (SELECT 1 FROM blocks WHERE blocker_id = other.user_id AND blocked_id = @sender)))
-                """, transaction);
+                """);
             _blocked.Parameters.Add("@conversation", SqliteType.Integer);
             _blocked.Parameters.Add("@sender", SqliteType.Integer);
-            foreach (var (name, type) in new[] { ("@conversation", SqliteType.Integer), ("@seq", SqliteType.Integer), ("@sender", SqliteType.Integer),
-                ("@client", SqliteType.Text), ("@text", SqliteType.Text), ("@media", SqliteType.Text), ("@now", SqliteType.Integer), ("@version", SqliteType.Integer) })
-            {
-                _insert.Parameters.Add(name, type);
-            }
+            Appender = new SqliteAppender(connection);
         }
+
+        public SqliteAppender Appender { get; }
 
         /// <summary>Runs the prepared statements in this batch's transaction.</summary>
         public void Enlist(SqliteTransaction transaction)
         {
             _members.Transaction = transaction;
             _existing.Transaction = transaction;
-            _next.Transaction = transaction;
-            _insert.Transaction = transaction;
-            _senderRead.Transaction = transaction;
-            _outbox.Transaction = transaction;
             _blocked.Transaction = transaction;
+            Appender.Enlist(transaction);
         }
 
         /// <summary>Whether this is a direct conversation whose two members are blocked, either way.</summary>
@@ -280,49 +236,12 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             return await reader.ReadAsync() ? MessageRows.Read(reader) : null;
         }
 
-        public async Task<ChatMessage> InsertAsync(NewMessage message, DateTimeOffset now)
-        {
-            var nowMs = now.ToUnixTimeMilliseconds();
-            _next.Parameters[0].Value = message.ConversationId;
-            _next.Parameters[1].Value = nowMs;
-            long seq, version;
-            await using (var reader = await _next.ExecuteReaderAsync())
-            {
-                await reader.ReadAsync();
-                seq = reader.GetInt64(0);
-                version = reader.GetInt64(1);
-            }
-            var values = new object[] { message.ConversationId, seq, message.SenderId, message.ClientMessageId, message.Text,
-                (object?)MessageRows.FormatMedia(message.Media) ?? DBNull.Value, nowMs, version };
-            for (var i = 0; i < values.Length; i++)
-            {
-                _insert.Parameters[i].Value = values[i];
-            }
-            await _insert.ExecuteNonQueryAsync();
-            _senderRead.Parameters[0].Value = seq;
-            _senderRead.Parameters[1].Value = message.ConversationId;
-            _senderRead.Parameters[2].Value = message.SenderId;
-            await _senderRead.ExecuteNonQueryAsync();
-            foreach (var mediaId in message.Media)
-            {
-                _outbox.Parameters[0].Value = mediaId;
-                _outbox.Parameters[1].Value = message.ConversationId;
-                _outbox.Parameters[2].Value = seq;
-                await _outbox.ExecuteNonQueryAsync();
-            }
-            return new ChatMessage(message.ConversationId, seq, message.SenderId, message.ClientMessageId, MessageKinds.Text, message.Text,
-                message.Media, null, DateTimeOffset.FromUnixTimeMilliseconds(nowMs), null, null, version);
-        }
-
         public async ValueTask DisposeAsync()
         {
             await _members.DisposeAsync();
             await _existing.DisposeAsync();
-            await _next.DisposeAsync();
-            await _insert.DisposeAsync();
-            await _senderRead.DisposeAsync();
-            await _outbox.DisposeAsync();
             await _blocked.DisposeAsync();
+            await Appender.DisposeAsync();
         }
     }
 
@@ -337,18 +256,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             .With("@conversation", conversationId)
             .With("@bound", afterSeq ?? beforeSeq ?? long.MaxValue)
             .With("@take", limit + 1);
-
-        var messages = await MessageRows.ReadAllAsync(select, cancellationToken);
-        var hasMore = messages.Count > limit;
-        if (hasMore)
-        {
-            messages.RemoveAt(messages.Count - 1);
-        }
-        if (!ascending)
-        {
-            messages.Reverse();
-        }
-        return new MessagePage(messages, hasMore);
+        return MessagePage.FromRead(await MessageRows.ReadAllAsync(select, cancellationToken), limit, ascending);
     }
 
     public async Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long conversationId, long afterSeq, ReadBudget budget, CancellationToken cancellationToken)
@@ -402,16 +310,12 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
     }
 
     public Task<MessageChange> EditAsync(long conversationId, long userId, long seq, string text, CancellationToken cancellationToken) =>
-        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken, (message, now) => message.DeletedAt is not null
-            ? null
-            : ("UPDATE messages SET text = @text, edited_at = @now, version = @version WHERE conversation_id = @conversation AND seq = @seq",
-                message with { Text = text, EditedAt = now }, text));
+        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken,
+            (message, isMember) => MessageChangeRules.Edit(message, isMember, userId, text, time.GetUtcNow()));
 
     public Task<MessageChange> DeleteAsync(long conversationId, long userId, long seq, CancellationToken cancellationToken) =>
-        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken, (message, now) => message.DeletedAt is not null
-            ? null
-            : ("UPDATE messages SET text = '', media = NULL, deleted_at = @now, version = @version WHERE conversation_id = @conversation AND seq = @seq",
-                message with { Text = string.Empty, Media = [], DeletedAt = now }, null));
+        ChangeOwnMessageAsync(conversationId, userId, seq, cancellationToken,
+            (message, isMember) => MessageChangeRules.Delete(message, isMember, userId, time.GetUtcNow()));
 
     public async Task<PrunedMessages> PruneAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction) =>
@@ -439,19 +343,14 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         }, cancellationToken);
 
     /// <summary>
-    /// Loads the message, checks that the caller sent it and may change it, applies the update with the next version.
-    /// <paramref name="plan"/> returns null when the message cannot be changed (already deleted).
+    /// Loads the message and the caller's membership, asks <paramref name="decide"/> (a <see cref="MessageChangeRules"/> rule)
+    /// and writes its plan with the next version, and the release of any attachments to the outbox, in one transaction.
     /// </summary>
     private Task<MessageChange> ChangeOwnMessageAsync(
-        long conversationId, long userId, long seq, CancellationToken cancellationToken,
-        Func<ChatMessage, DateTimeOffset, (string Sql, ChatMessage Changed, string? Text)?> plan) =>
+        long conversationId, long userId, long seq, CancellationToken cancellationToken, Func<ChatMessage?, bool, MessageChangePlan> decide) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var memberIds = await MessageRows.ReadMemberIdsAsync(connection, transaction, conversationId, cancellationToken);
-            if (!memberIds.Contains(userId))
-            {
-                return MessageChange.Failed(ChangeStatus.NotFound);
-            }
             ChatMessage? message;
             await using (var select = connection.CreateCommand(
                 $"SELECT {Columns} FROM messages WHERE conversation_id = @conversation AND seq = @seq", transaction)
@@ -460,19 +359,10 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             {
                 message = (await MessageRows.ReadAllAsync(select, cancellationToken)).SingleOrDefault();
             }
-            if (message is null)
+            var plan = decide(message, memberIds.Contains(userId));
+            if (plan.Changed is not { } changed)
             {
-                return MessageChange.Failed(ChangeStatus.NotFound);
-            }
-            if (message.SenderId != userId || message.Kind != MessageKinds.Text)
-            {
-                return MessageChange.Failed(ChangeStatus.NotAllowed);
-            }
-
-            var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-            if (plan(message, now) is not { } change)
-            {
-                return MessageChange.Failed(ChangeStatus.Unchanged);
+                return plan.Applied(0, memberIds);
             }
 
             long version;
@@ -482,23 +372,19 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             {
                 version = (long)(await bump.ExecuteScalarAsync(cancellationToken))!;
             }
-            await using var update = connection.CreateCommand(change.Sql, transaction)
+            await using var update = connection.CreateCommand("""
+                UPDATE messages SET text = @text, media = @media, edited_at = @edited, deleted_at = @deleted, version = @version
+                WHERE conversation_id = @conversation AND seq = @seq
+                """, transaction)
+                .With("@text", changed.Text)
+                .With("@media", MessageRows.FormatMedia(changed.Media))
+                .With("@edited", changed.EditedAt?.ToUnixTimeMilliseconds())
+                .With("@deleted", changed.DeletedAt?.ToUnixTimeMilliseconds())
+                .With("@version", version)
                 .With("@conversation", conversationId)
-                .With("@seq", seq)
-                .With("@now", now.ToUnixTimeMilliseconds())
-                .With("@version", version);
-            if (change.Text is not null)
-            {
-                update.With("@text", change.Text);
-            }
+                .With("@seq", seq);
             await update.ExecuteNonQueryAsync(cancellationToken);
-            // A delete (no new text) takes the attachments off the message; Media learns of it through the outbox, in this transaction.
-            if (change.Text is null && message.Media.Count > 0)
-            {
-                await SqliteMediaOutbox.AddAsync(connection, transaction,
-                    MediaReferenceChange.For(conversationId, seq, message.Media, attached: false), cancellationToken);
-            }
-            return new MessageChange(ChangeStatus.Done, change.Changed with { Version = version }, memberIds,
-                change.Text is null ? message.Media : null);
+            await SqliteMediaOutbox.AddAsync(connection, transaction, plan.Releases, cancellationToken);
+            return plan.Applied(version, memberIds);
         }, cancellationToken);
 }
