@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ChatHub = MessagingService::Chat.Messaging.Hubs.ChatHub;
-using IChatClient = MessagingService::Chat.Messaging.Hubs.IChatClient;
+using IChatClient = MessagingService::Chat.Messaging.Contracts.IChatClient;
 
 namespace Chat.Messaging.Tests;
 
