@@ -58,6 +58,7 @@ public sealed class PublishedContractTests : IDisposable
         }
         await _services.SendAsync(a, conversationId, image, file);
 
+        (await client.GetAsync("/api/media/limits")).Dispose();
         (await client.GetAsync($"/api/media/{image}/info")).Dispose();
         (await client.GetAsync($"/api/media/{file}/info")).Dispose();
         (await client.GetAsync($"/api/media/{image}")).Dispose();

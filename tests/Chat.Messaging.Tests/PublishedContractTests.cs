@@ -73,6 +73,7 @@ public sealed class PublishedContractTests : IDisposable
         (await client.GetAsync($"/api/conversations/{groupId}/messages?limit=10")).Dispose();
         (await client.GetAsync($"/api/conversations/{groupId}/messages?limit=0")).Dispose();
         (await client.GetAsync("/api/conversations")).Dispose();
+        (await client.GetAsync("/api/conversations/limits")).Dispose();
         (await client.GetAsync($"/api/conversations/{groupId}")).Dispose();
         (await client.GetAsync($"/api/conversations/{groupId + 1000}")).Dispose();
         (await client.DeleteAsync($"/api/conversations/{groupId}/messages/{seq}")).Dispose();
