@@ -50,6 +50,23 @@ public sealed class ChatHubTests(MessagingFixture fixture) : IClassFixture<Messa
     }
 
     [Fact]
+    public async Task ASendWithAnAttachmentWhileMediaIsDownIsRefusedAsServiceUnavailableAndStoresNothing()
+    {
+        // The fixture runs no Media: every attachment check fails to connect, as before Media has started.
+        var (a, _, conversationId) = await fixture.CreatePairAsync();
+        await using var connection = await ConnectAsync(a);
+
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "attached-1", "see the file", new long[] { 4242 }));
+
+        Assert.Contains("HubException: service-unavailable:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("retry after 5 s", error.Message, StringComparison.Ordinal);
+        using var client = fixture.ClientFor(a);
+        var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages");
+        Assert.Equal(0, page.GetProperty("messages").GetArrayLength());
+    }
+
+    [Fact]
     public async Task SendingToAConversationYouAreNotInFailsWithATypedError()
     {
         var (_, _, conversationId) = await fixture.CreatePairAsync();

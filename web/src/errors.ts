@@ -68,9 +68,13 @@ export function problemCode(err: unknown): string {
   return '';
 }
 
-/** Seconds a `rate-limited` refusal asks to wait ("...; retry after 2 s"), or null for any other error. */
+/**
+ * Seconds a refusal that stored nothing asks to wait before the same call again ("...; retry after 2 s"): `rate-limited`,
+ * or `service-unavailable` while a service the server needs is down; null for any other error.
+ */
 export function rateLimitWait(err: unknown): number | null {
-  if (problemCode(err) !== 'rate-limited' || !(err instanceof Error)) return null;
+  const code = problemCode(err);
+  if ((code !== 'rate-limited' && code !== 'service-unavailable') || !(err instanceof Error)) return null;
   const m = /retry after (\d+) s/.exec(err.message);
   return m ? Math.max(1, Number(m[1])) : 1;
 }

@@ -92,6 +92,8 @@ describe('errors', () => {
     const refused = new Error("An unexpected error occurred invoking 'SendMessage' on the server. HubException: rate-limited: too many messages; retry after 3 s");
     expect(rateLimitWait(refused)).toBe(3);
     expect(rateLimitWait(new Error('HubException: not-a-member: You are not a member.'))).toBeNull();
+    const unavailable = new Error("An unexpected error occurred invoking 'SendMessage' on the server. HubException: service-unavailable: a service this call needs is unavailable; retry after 5 s");
+    expect(rateLimitWait(unavailable)).toBe(5);
   });
 });
 

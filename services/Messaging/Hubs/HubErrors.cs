@@ -5,7 +5,8 @@ namespace Chat.Messaging.Hubs;
 
 /// <summary>
 /// Turns an application service's refusal into what hub clients read: a <see cref="HubException"/> whose message is
-/// "code: detail" (SignalR hides any other exception's message).
+/// "code: detail" (SignalR hides any other exception's message). A call that needed a service which is down (Media,
+/// while checking attachments) is <c>service-unavailable</c> with a retry hint, as HTTP answers 503.
 /// </summary>
 public sealed class HubErrors : IHubFilter
 {
@@ -19,6 +20,10 @@ public sealed class HubErrors : IHubFilter
         catch (MessagingError error)
         {
             throw new HubException(error.Message);
+        }
+        catch (Exception e) when (PeerUnavailableHandler.IsPeerFailure(e))
+        {
+            throw PeerUnavailable();
         }
         // Every hub call passes here: a call that completed needs no second state machine.
         return invoked.IsCompletedSuccessfully ? invoked : TranslateAsync(invoked);
@@ -34,5 +39,12 @@ public sealed class HubErrors : IHubFilter
         {
             throw new HubException(error.Message);
         }
+        catch (Exception e) when (PeerUnavailableHandler.IsPeerFailure(e))
+        {
+            throw PeerUnavailable();
+        }
     }
+
+    private static HubException PeerUnavailable() =>
+        new("service-unavailable: a service this call needs is unavailable; retry after 5 s");
 }
