@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -37,8 +38,7 @@ public sealed class AttachmentMessagesTests : IDisposable
         using var sent = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
             new { clientMessageId = "borrowed", text = "look", mediaIds = new[] { bobsMedia } });
 
-        Assert.Equal(HttpStatusCode.NotFound, sent.StatusCode);
-        Assert.Equal("https://chat.example/problems/media-not-found", (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(sent, HttpStatusCode.NotFound, "media-not-found");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SixLabors.ImageSharp;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -73,8 +74,7 @@ public sealed class ImageUploadTests : IDisposable
 
         using var upload = await _services.UploadAsync(a, conversationId, corrupt, "broken.png");
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/corrupt-image", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.UnprocessableEntity, "corrupt-image");
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
     }
 
@@ -162,8 +162,7 @@ public sealed class ImageUploadTests : IDisposable
 
         using var upload = await _services.UploadAsync(a, conversationId, gif, "outside.gif");
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/corrupt-image", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.UnprocessableEntity, "corrupt-image");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -72,8 +73,7 @@ public sealed class MediaApiTests : IDisposable
         foreach (var path in new[] { $"/api/media/{id}", $"/api/media/{id}/thumbnail", $"/api/media/{id}/info" })
         {
             using var response = await client.GetAsync(path);
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-            Assert.Equal("https://chat.example/problems/media-not-found", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+            await AssertProblemAsync(response, HttpStatusCode.NotFound, "media-not-found");
         }
     }
 
@@ -106,8 +106,7 @@ public sealed class MediaApiTests : IDisposable
 
         using var upload = await _services.UploadAsync(a, conversationId, new byte[MediaServices.MaxUploadBytes + 1], "big.bin");
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/file-too-large", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.RequestEntityTooLarge, "file-too-large");
     }
 
     [Fact]
@@ -127,8 +126,7 @@ public sealed class MediaApiTests : IDisposable
 
         using var upload = await _services.UploadAsync(a, conversationId, new byte[8 * MediaServices.MaxUploadBytes], "huge.bin");
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/file-too-large", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.RequestEntityTooLarge, "file-too-large");
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "staging")));
         Assert.False(Directory.Exists(Path.Combine(_services.Media.DataDirectory, "blobs")) && Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories).Any());
     }
@@ -141,8 +139,7 @@ public sealed class MediaApiTests : IDisposable
 
         using var upload = await _services.Client(a).PostAsync($"/api/media?conversationId={conversationId}", form);
 
-        Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/malformed-upload", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.BadRequest, "malformed-upload");
     }
 
     [Fact]

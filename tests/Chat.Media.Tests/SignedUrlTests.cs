@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -54,8 +55,7 @@ public sealed class SignedUrlTests : IDisposable
         using var afterExpiry = await anonymous.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.OK, beforeExpiry.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, afterExpiry.StatusCode);
-        Assert.Equal("https://chat.example/problems/invalid-signature", (await afterExpiry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(afterExpiry, HttpStatusCode.Unauthorized, "invalid-signature");
     }
 
     [Fact]
