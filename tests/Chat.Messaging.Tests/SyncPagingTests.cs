@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Chat.Messaging.Storage;
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Chat.Messaging.Storage;
 
 namespace Chat.Messaging.Tests;
 

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Chat.Messaging.Storage;
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Chat.Messaging.Storage;
 using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Messaging.Tests;
