@@ -230,7 +230,7 @@ public sealed class ServiceSetup
 
     /// <summary>The service's clock (a <c>FakeTimeProvider</c> the test moves).</summary>
     public ServiceSetup Clock(TimeProvider time) =>
-        Services(services => services.Replace(ServiceDescriptor.Singleton(time)));
+        Services(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time)));
 
     /// <summary>Replaces services after the service registered its own (a counting store, say).</summary>
     public ServiceSetup Services(Action<IServiceCollection> configure)
