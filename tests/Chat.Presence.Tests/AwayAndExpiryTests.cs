@@ -15,11 +15,7 @@ public abstract class AwayAndExpiryTests : IAsyncLifetime
     private ConnectionMultiplexer _redis = null!;
     private readonly List<JsonElement> _published = [];
 
-    protected AwayAndExpiryTests(IRedisFixture server) =>
-        _cluster = ChatCluster.With(server).Presence(presence => presence
-            // These tests are about the tracker; who may see whom needs Messaging, and is tested with it (PresenceRelayTests).
-            .Set("Presence:RestrictToContacts", "false")
-            .Clock(_time)).Build();
+    protected AwayAndExpiryTests(IRedisFixture server) => _cluster = PresenceOnly.Start(server, _time);
 
     public async Task InitializeAsync()
     {

@@ -14,11 +14,7 @@ public abstract class PresenceApiTests : IDisposable
     private readonly ChatCluster _cluster;
 
     protected PresenceApiTests(IRedisFixture server) =>
-        _cluster = ChatCluster.With(server).Presence(presence => presence
-            // These tests are about the tracker; who may see whom needs Messaging, and is tested with it (PresenceRelayTests).
-            .Set("Presence:RestrictToContacts", "false")
-            .Set("Presence:HeartbeatTimeout", TimeSpan.FromSeconds(30))
-            .Clock(_time)).Build();
+        _cluster = PresenceOnly.Start(server, _time, presence => presence.Set("Presence:HeartbeatTimeout", TimeSpan.FromSeconds(30)));
 
     public void Dispose() => _cluster.Dispose();
 
