@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Testing;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Identity.Tests;
 
@@ -38,8 +39,7 @@ public sealed class AccountsApiTests : IDisposable
 
         using var second = await client.PostAsJsonAsync("/api/identity/users", new { username = "GRACE", password = "another password" });
 
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.Equal("https://chat.example/problems/username-taken", await ProblemTypeAsync(second));
+        await AssertProblemAsync(second, HttpStatusCode.Conflict, "username-taken");
     }
 
     [Fact]
@@ -72,22 +72,19 @@ public sealed class AccountsApiTests : IDisposable
 
         using var response = await client.PostAsJsonAsync("/api/identity/users", new { username, password });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("https://chat.example/problems/" + problem, await ProblemTypeAsync(response));
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, problem);
     }
 
     [Fact]
     public async Task LoggingInWithTheRightPasswordGivesAnAccessTokenThatOpensMe()
     {
         var user = await _identity.CreateUserAsync();
-        using var client = _identity.CreateClient();
-        client.DefaultRequestHeaders.Authorization = user.Authorization;
+        using var client = _identity.ClientFor(user);
 
-        var me = await client.GetFromJsonAsync<JsonElement>("/api/identity/users/me");
+        var me = await client.GetFromJsonAsync<UserResponse>("/api/identity/users/me");
 
-        Assert.Equal(user.Id, me.GetProperty("id").GetInt64());
-        Assert.Equal(user.Username, me.GetProperty("username").GetString());
+        Assert.Equal(user.Id, me!.Id);
+        Assert.Equal(user.Username, me.Username);
     }
 
     [Fact]
@@ -101,7 +98,7 @@ public sealed class AccountsApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrongPassword.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unknownUser.StatusCode);
-        Assert.Equal(await ProblemTypeAsync(wrongPassword), await ProblemTypeAsync(unknownUser));
+        Assert.Equal((await wrongPassword.Content.ReadFromJsonAsync<ProblemResponse>())!.Type, (await unknownUser.Content.ReadFromJsonAsync<ProblemResponse>())!.Type);
     }
 
     [Fact]
@@ -158,7 +155,4 @@ public sealed class AccountsApiTests : IDisposable
         Assert.Equal("ES256", key.GetProperty("alg").GetString());
         Assert.False(key.TryGetProperty("d", out _), "The private part must never be published.");
     }
-
-    private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString();
 }

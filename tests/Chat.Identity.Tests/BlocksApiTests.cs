@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Testing;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Identity.Tests;
 
@@ -11,8 +12,6 @@ namespace Chat.Identity.Tests;
 /// </summary>
 public sealed class BlocksApiTests : IDisposable
 {
-    private const string Problems = "https://chat.example/problems/";
-
     private readonly IdentityFactory _identity = new(new ServiceRouter());
 
     public void Dispose() => _identity.Dispose();
@@ -21,13 +20,12 @@ public sealed class BlocksApiTests : IDisposable
     public async Task BlockingAnUnknownUserIsNotFound()
     {
         var user = await _identity.CreateUserAsync();
-        using var client = ClientFor(user);
+        using var client = _identity.ClientFor(user);
 
         using var blocked = await client.PutAsync($"/api/identity/users/me/blocks/{user.Id + 1000}", null);
         using var unblocked = await client.DeleteAsync($"/api/identity/users/me/blocks/{user.Id + 1000}");
 
-        Assert.Equal(HttpStatusCode.NotFound, blocked.StatusCode);
-        Assert.Equal(Problems + "user-not-found", await blocked.ProblemTypeAsync());
+        await AssertProblemAsync(blocked, HttpStatusCode.NotFound, "user-not-found");
         Assert.Equal(HttpStatusCode.NotFound, unblocked.StatusCode);
     }
 
@@ -35,12 +33,11 @@ public sealed class BlocksApiTests : IDisposable
     public async Task BlockingYourselfIsABadRequest()
     {
         var user = await _identity.CreateUserAsync();
-        using var client = ClientFor(user);
+        using var client = _identity.ClientFor(user);
 
         using var response = await client.PutAsync($"/api/identity/users/me/blocks/{user.Id}", null);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(Problems + "invalid-request", await response.ProblemTypeAsync());
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request");
     }
 
     [Fact]
@@ -48,12 +45,11 @@ public sealed class BlocksApiTests : IDisposable
     {
         var user = await _identity.CreateUserAsync();
         var other = await _identity.CreateUserAsync();
-        using var client = ClientFor(user);
+        using var client = _identity.ClientFor(user);
 
         using var response = await client.PutAsync($"/api/identity/users/me/blocks/{other.Id}", null);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(Problems + "blocks-unavailable", await response.ProblemTypeAsync());
+        await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "blocks-unavailable");
         Assert.Empty((await client.GetFromJsonAsync<JsonElement[]>("/api/identity/users/me/blocks"))!);
     }
 
@@ -71,7 +67,7 @@ public sealed class BlocksApiTests : IDisposable
     public async Task GroupAddsIsShownOnMeAndTakesOnlyTheThreeValues()
     {
         var user = await _identity.CreateUserAsync();
-        using var client = ClientFor(user);
+        using var client = _identity.ClientFor(user);
 
         var before = await client.GetFromJsonAsync<JsonElement>("/api/identity/users/me");
         using var changed = await client.PatchAsJsonAsync("/api/identity/users/me", new { groupAdds = "contacts" });
@@ -80,8 +76,7 @@ public sealed class BlocksApiTests : IDisposable
 
         Assert.Equal("everyone", before.GetProperty("groupAdds").GetString());
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
-        Assert.Equal(Problems + "invalid-request", await invalid.ProblemTypeAsync());
+        await AssertProblemAsync(invalid, HttpStatusCode.BadRequest, "invalid-request");
         Assert.Equal("contacts", after.GetProperty("groupAdds").GetString());
         Assert.Equal(user.DisplayName, after.GetProperty("displayName").GetString());
     }
@@ -93,19 +88,12 @@ public sealed class BlocksApiTests : IDisposable
         using var client = _identity.CreateClient();
 
         using var withoutKey = await client.GetAsync($"/internal/users/{user.Id}/group-adds");
-        client.DefaultRequestHeaders.Add("X-Chat-Internal-Key", ChatServiceFactory<object>.InternalKey);
+        client.DefaultRequestHeaders.Add("X-Chat-Internal-Key", IdentityFactory.InternalKey);
         var withKey = await client.GetFromJsonAsync<JsonElement>($"/internal/users/{user.Id}/group-adds");
         using var unknown = await client.GetAsync($"/internal/users/{user.Id + 1000}/group-adds");
 
         Assert.Equal(HttpStatusCode.Forbidden, withoutKey.StatusCode);
         Assert.Equal("everyone", withKey.GetProperty("groupAdds").GetString());
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-    }
-
-    private HttpClient ClientFor(TestUser user)
-    {
-        var client = _identity.CreateBrowserlessClient();
-        client.DefaultRequestHeaders.Authorization = user.Authorization;
-        return client;
     }
 }

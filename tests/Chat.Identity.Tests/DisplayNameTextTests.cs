@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Testing;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Identity.Tests;
 
@@ -72,9 +73,7 @@ public sealed class DisplayNameTextTests : IDisposable
 
     private static async Task AssertDisplayNameRefusedAsync(HttpResponseMessage response)
     {
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("https://chat.example/problems/invalid-request", problem.GetProperty("type").GetString());
-        Assert.True(problem.GetProperty("errors").TryGetProperty("displayName", out _));
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request");
+        Assert.True(problem.Errors?.ContainsKey("displayName"));
     }
 }

@@ -53,9 +53,6 @@ internal static class IdentityHttp
     public static async Task<string> AccessTokenAsync(this HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
 
-    public static async Task<string?> ProblemTypeAsync(this HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString();
-
     public static async Task<HttpResponseMessage> GetMeAsync(this HttpClient client, string accessToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/identity/users/me");

@@ -3,13 +3,13 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Testing;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Identity.Tests;
 
 /// <summary>What a signed-in user changes about their own account: display name and password.</summary>
 public sealed class ProfileApiTests : IDisposable
 {
-    private const string Problems = "https://chat.example/problems/";
     private const string NewPassword = "a brand new passphrase";
 
     private readonly IdentityFactory _identity = new(new ServiceRouter());
@@ -48,8 +48,7 @@ public sealed class ProfileApiTests : IDisposable
 
         using var response = await SendAsync(HttpMethod.Patch, "/api/identity/users/me", user.AccessToken, new { displayName });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(Problems + "invalid-request", await response.ProblemTypeAsync());
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request");
     }
 
     [Fact]
@@ -97,8 +96,7 @@ public sealed class ProfileApiTests : IDisposable
 
         using var change = await ChangePasswordAsync(user.AccessToken, "not the current one", NewPassword);
 
-        Assert.Equal(HttpStatusCode.Forbidden, change.StatusCode);
-        Assert.Equal(Problems + "wrong-password", await change.ProblemTypeAsync());
+        await AssertProblemAsync(change, HttpStatusCode.Forbidden, "wrong-password");
         using var withOld = await _client.LogInAsync(user.Username);
         Assert.Equal(HttpStatusCode.OK, withOld.StatusCode);
     }
@@ -112,8 +110,7 @@ public sealed class ProfileApiTests : IDisposable
 
         using var change = await ChangePasswordAsync(user.AccessToken, IdentityFactory.Password, newPassword);
 
-        Assert.Equal(HttpStatusCode.BadRequest, change.StatusCode);
-        Assert.Equal(Problems + "weak-password", await change.ProblemTypeAsync());
+        await AssertProblemAsync(change, HttpStatusCode.BadRequest, "weak-password");
     }
 
     private Task<HttpResponseMessage> ChangePasswordAsync(string accessToken, string currentPassword, string newPassword) =>

@@ -6,14 +6,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Identity.Tests;
 
 /// <summary>Sign-up and login attempts per client address and per username, and failed logins; windows are long and the backoff runs on a fake clock, so nothing here depends on timing.</summary>
 public sealed class RateLimitTests
 {
-    private const string RateLimited = "https://chat.example/problems/rate-limited";
-
     [Fact]
     public async Task LoginsBeyondThePerAddressLimitGet429WithRetryAfter()
     {
@@ -254,9 +253,7 @@ public sealed class RateLimitTests
     /// <returns>The Retry-After seconds.</returns>
     private static async Task<int> AssertRateLimitedAsync(HttpResponseMessage response)
     {
-        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(RateLimited, await response.ProblemTypeAsync());
+        await AssertProblemAsync(response, HttpStatusCode.TooManyRequests, "rate-limited");
         var retryAfter = Assert.Single(response.Headers.GetValues("Retry-After"));
         Assert.True(int.TryParse(retryAfter, out var seconds) && seconds is > 0 and <= 3600, $"Retry-After was '{retryAfter}'.");
         return seconds;

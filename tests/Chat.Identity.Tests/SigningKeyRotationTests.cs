@@ -1,10 +1,8 @@
-extern alias IdentityService;
-
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chat.Identity.Tokens;
 using Chat.Testing;
-using IdentityService::Chat.Identity.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;

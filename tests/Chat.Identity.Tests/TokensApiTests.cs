@@ -6,13 +6,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Net.Http.Headers;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Identity.Tests;
 
 public sealed class TokensApiTests : IDisposable
 {
-    private const string Problems = "https://chat.example/problems/";
-
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly IdentityFactory _identity;
     private readonly HttpClient _client;
@@ -104,8 +103,7 @@ public sealed class TokensApiTests : IDisposable
         using var expired = await _client.GetMeAsync(accessToken);
 
         Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
-        Assert.Equal(Problems + "token-expired", await expired.ProblemTypeAsync());
+        await AssertProblemAsync(expired, HttpStatusCode.Unauthorized, "token-expired");
         Assert.Contains("invalid_token", expired.Headers.WwwAuthenticate.ToString());
     }
 
@@ -115,10 +113,8 @@ public sealed class TokensApiTests : IDisposable
         using var garbled = await _client.GetMeAsync("not.a.token");
         using var missing = await _client.GetAsync("/api/identity/users/me");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, garbled.StatusCode);
-        Assert.Equal(Problems + "invalid-token", await garbled.ProblemTypeAsync());
-        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
-        Assert.Equal(Problems + "authentication-required", await missing.ProblemTypeAsync());
+        await AssertProblemAsync(garbled, HttpStatusCode.Unauthorized, "invalid-token");
+        await AssertProblemAsync(missing, HttpStatusCode.Unauthorized, "authentication-required");
     }
 
     [Fact]
@@ -156,11 +152,9 @@ public sealed class TokensApiTests : IDisposable
         using var reuse = await _client.RefreshAsync(stolen);
         using var afterReuse = await _client.RefreshAsync(current);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, reuse.StatusCode);
-        Assert.Equal(Problems + "refresh-token-reused", await reuse.ProblemTypeAsync());
+        await AssertProblemAsync(reuse, HttpStatusCode.Unauthorized, "refresh-token-reused");
         Assert.True(reuse.RefreshCookie()!.Expires < _time.GetUtcNow(), "The reused cookie is cleared.");
-        Assert.Equal(HttpStatusCode.Unauthorized, afterReuse.StatusCode);
-        Assert.Equal(Problems + "invalid-refresh-token", await afterReuse.ProblemTypeAsync());
+        await AssertProblemAsync(afterReuse, HttpStatusCode.Unauthorized, "invalid-refresh-token");
     }
 
     [Fact]
@@ -194,9 +188,8 @@ public sealed class TokensApiTests : IDisposable
         using var reuse = await _client.RefreshAsync(original);
         using var successor = await _client.RefreshAsync(rotated.RefreshToken());
 
-        Assert.Equal(Problems + "refresh-token-reused", await reuse.ProblemTypeAsync());
-        Assert.Equal(HttpStatusCode.Unauthorized, successor.StatusCode);
-        Assert.Equal(Problems + "invalid-refresh-token", await successor.ProblemTypeAsync());
+        await AssertProblemAsync(reuse, HttpStatusCode.Unauthorized, "refresh-token-reused");
+        await AssertProblemAsync(successor, HttpStatusCode.Unauthorized, "invalid-refresh-token");
     }
 
     [Fact]
@@ -232,8 +225,7 @@ public sealed class TokensApiTests : IDisposable
         Assert.Equal(string.Empty, cleared.Value.ToString());
         Assert.Equal("/api/identity/tokens", cleared.Path.ToString());
         Assert.True(cleared.Expires < _time.GetUtcNow());
-        Assert.Equal(HttpStatusCode.Unauthorized, refreshAfterLogout.StatusCode);
-        Assert.Equal(Problems + "invalid-refresh-token", await refreshAfterLogout.ProblemTypeAsync());
+        await AssertProblemAsync(refreshAfterLogout, HttpStatusCode.Unauthorized, "invalid-refresh-token");
     }
 
     [Fact]
@@ -252,8 +244,7 @@ public sealed class TokensApiTests : IDisposable
     {
         using var response = await _client.RefreshAsync(refreshToken);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(Problems + "invalid-refresh-token", await response.ProblemTypeAsync());
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "invalid-refresh-token");
     }
 
     [Fact]
@@ -265,8 +256,7 @@ public sealed class TokensApiTests : IDisposable
         _time.Advance(TimeSpan.FromDays(30));
         using var response = await _client.RefreshAsync(login.RefreshToken());
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(Problems + "invalid-refresh-token", await response.ProblemTypeAsync());
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "invalid-refresh-token");
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chat.Testing;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -16,13 +18,13 @@ public sealed class AttachmentMessagesTests : IDisposable
     {
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var mediaId = await UploadAsync(a, conversationId);
-        using var messaging = _services.MessagingClient(a);
+        using var messaging = _services.Messaging.ClientFor(a);
 
         using var sent = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
             new { clientMessageId = "with-image", text = "", mediaIds = new[] { mediaId } });
 
         Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
-        using var reader = _services.MessagingClient(b);
+        using var reader = _services.Messaging.ClientFor(b);
         var message = (await reader.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages")).GetProperty("messages")[0];
         Assert.Equal([mediaId], message.GetProperty("media").EnumerateArray().Select(m => m.GetInt64()));
     }
@@ -32,13 +34,12 @@ public sealed class AttachmentMessagesTests : IDisposable
     {
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var bobsMedia = await UploadAsync(b, conversationId);
-        using var messaging = _services.MessagingClient(a);
+        using var messaging = _services.Messaging.ClientFor(a);
 
         using var sent = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
             new { clientMessageId = "borrowed", text = "look", mediaIds = new[] { bobsMedia } });
 
-        Assert.Equal(HttpStatusCode.NotFound, sent.StatusCode);
-        Assert.Equal("https://chat.example/problems/media-not-found", (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(sent, HttpStatusCode.NotFound, "media-not-found");
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class AttachmentMessagesTests : IDisposable
         var (a, _, conversationId) = await _services.CreatePairAsync();
         var (other, _, otherConversationId) = await _services.CreatePairAsync();
         var elsewhere = await UploadAsync(other, otherConversationId);
-        using var messaging = _services.MessagingClient(a);
+        using var messaging = _services.Messaging.ClientFor(a);
 
         using var foreign = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
             new { clientMessageId = "foreign", text = "x", mediaIds = new[] { elsewhere } });
@@ -64,14 +65,14 @@ public sealed class AttachmentMessagesTests : IDisposable
     {
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var mediaId = await UploadAsync(a, conversationId);
-        using var messaging = _services.MessagingClient(a);
+        using var messaging = _services.Messaging.ClientFor(a);
         using var sent = await messaging.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
             new { clientMessageId = "regret", text = "oops", mediaIds = new[] { mediaId } });
         var seq = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("seq").GetInt64();
-        using var before = await _services.Client(b).GetAsync($"/api/media/{mediaId}");
+        using var before = await _services.Media.ClientFor(b).GetAsync($"/api/media/{mediaId}");
 
         using var deleted = await messaging.DeleteAsync($"/api/conversations/{conversationId}/messages/{seq}");
-        using var after = await _services.Client(b).GetAsync($"/api/media/{mediaId}");
+        using var after = await _services.Media.ClientFor(b).GetAsync($"/api/media/{mediaId}");
 
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -26,11 +27,9 @@ public sealed class FileNameTextTests : IDisposable
 
         // "invoice‮fdp.exe" displays as "invoiceexe.pdf".
         using var upload = await _services.UploadAsync(a, conversationId, "%PDF-1.4 x"u8.ToArray(), $"invoice{character}fdp.exe");
-        var problem = await upload.Content.ReadFromJsonAsync<JsonElement>();
 
-        Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/invalid-request", problem.GetProperty("type").GetString());
-        Assert.True(problem.GetProperty("errors").TryGetProperty("fileName", out _));
+        var problem = await AssertProblemAsync(upload, HttpStatusCode.BadRequest, "invalid-request");
+        Assert.True(problem.Errors?.ContainsKey("fileName"));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
     }
 

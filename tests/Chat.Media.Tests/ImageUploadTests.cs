@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chat.Testing;
 using SixLabors.ImageSharp;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -22,8 +24,8 @@ public sealed class ImageUploadTests : IDisposable
 
         var uploaded = await _services.UploadSentAsync(a, conversationId, TestImages.Of(format, 800, 400), $"picture.{format}");
         var id = uploaded.GetProperty("id").GetInt64();
-        using var download = await _services.Client(b).GetAsync($"/api/media/{id}");
-        using var thumbnail = await _services.Client(b).GetAsync($"/api/media/{id}/thumbnail");
+        using var download = await _services.Media.ClientFor(b).GetAsync($"/api/media/{id}");
+        using var thumbnail = await _services.Media.ClientFor(b).GetAsync($"/api/media/{id}/thumbnail");
         var thumbnailInfo = Image.Identify(await thumbnail.Content.ReadAsByteArrayAsync());
 
         Assert.Equal(contentType, uploaded.GetProperty("contentType").GetString());
@@ -43,7 +45,7 @@ public sealed class ImageUploadTests : IDisposable
         var (a, _, conversationId) = await _services.CreatePairAsync();
 
         var id = (await _services.UploadCreatedAsync(a, conversationId, TestImages.Png(50, 20), "small.png")).GetProperty("id").GetInt64();
-        using var thumbnail = await _services.Client(a).GetAsync($"/api/media/{id}/thumbnail");
+        using var thumbnail = await _services.Media.ClientFor(a).GetAsync($"/api/media/{id}/thumbnail");
         var info = Image.Identify(await thumbnail.Content.ReadAsByteArrayAsync());
 
         Assert.Equal((50, 20), (info.Width, info.Height));
@@ -57,7 +59,7 @@ public sealed class ImageUploadTests : IDisposable
         var jpeg = TestImages.Jpeg(640, 320, exifOrientation: 6);
 
         var uploaded = await _services.UploadCreatedAsync(a, conversationId, jpeg, "turned.jpg");
-        using var thumbnail = await _services.Client(a).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/thumbnail");
+        using var thumbnail = await _services.Media.ClientFor(a).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/thumbnail");
         using var image = Image.Load(await thumbnail.Content.ReadAsByteArrayAsync());
 
         Assert.Equal((320, 640), (uploaded.GetProperty("width").GetInt32(), uploaded.GetProperty("height").GetInt32()));
@@ -73,8 +75,7 @@ public sealed class ImageUploadTests : IDisposable
 
         using var upload = await _services.UploadAsync(a, conversationId, corrupt, "broken.png");
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/corrupt-image", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.UnprocessableEntity, "corrupt-image");
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
     }
 
@@ -97,11 +98,9 @@ public sealed class ImageUploadTests : IDisposable
         var bomb = TestImages.PngClaiming(60_000, 60_000);
 
         using var upload = await _services.UploadAsync(a, conversationId, bomb, "bomb.png");
-        var problem = await upload.Content.ReadFromJsonAsync<JsonElement>();
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/image-too-large", problem.GetProperty("type").GetString());
-        Assert.Contains("60000", problem.GetProperty("detail").GetString());
+        var problem = await AssertProblemAsync(upload, HttpStatusCode.UnprocessableEntity, "image-too-large");
+        Assert.Contains("60000", problem.Detail);
     }
 
     [Fact]
@@ -122,7 +121,7 @@ public sealed class ImageUploadTests : IDisposable
         var (a, _, conversationId) = await _services.CreatePairAsync();
 
         var uploaded = await _services.UploadCreatedAsync(a, conversationId, "%PDF-1.4 not much"u8.ToArray(), "doc.pdf");
-        using var thumbnail = await _services.Client(a).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/thumbnail");
+        using var thumbnail = await _services.Media.ClientFor(a).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/thumbnail");
 
         Assert.Equal("application/pdf", uploaded.GetProperty("contentType").GetString());
         Assert.False(uploaded.TryGetProperty("thumbnailUrl", out _));
@@ -144,12 +143,10 @@ public sealed class ImageUploadTests : IDisposable
         var (a, _, conversationId) = await _services.CreatePairAsync();
 
         using var upload = await _services.UploadAsync(a, conversationId, bomb, fileName);
-        var problem = await upload.Content.ReadFromJsonAsync<JsonElement>();
 
         // The type names the frame policy: the refusal came from the headers, not from a decoder giving up.
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/animation-too-large", problem.GetProperty("type").GetString());
-        Assert.Contains("2000 × 2000", problem.GetProperty("detail").GetString());
+        var problem = await AssertProblemAsync(upload, HttpStatusCode.UnprocessableEntity, "animation-too-large");
+        Assert.Contains("2000 × 2000", problem.Detail);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
     }
 
@@ -162,8 +159,7 @@ public sealed class ImageUploadTests : IDisposable
 
         using var upload = await _services.UploadAsync(a, conversationId, gif, "outside.gif");
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/corrupt-image", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.UnprocessableEntity, "corrupt-image");
     }
 
     [Fact]
@@ -172,7 +168,7 @@ public sealed class ImageUploadTests : IDisposable
         var (a, _, conversationId) = await _services.CreatePairAsync();
 
         var uploaded = await _services.UploadCreatedAsync(a, conversationId, TestImages.AnimatedGif(400, 200, 20), "small.gif");
-        using var thumbnail = await _services.Client(a).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/thumbnail");
+        using var thumbnail = await _services.Media.ClientFor(a).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/thumbnail");
         using var image = Image.Load(await thumbnail.Content.ReadAsByteArrayAsync());
 
         Assert.Equal((400, 200), (uploaded.GetProperty("width").GetInt32(), uploaded.GetProperty("height").GetInt32()));

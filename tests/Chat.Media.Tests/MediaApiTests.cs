@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Chat.Testing;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -19,7 +21,7 @@ public sealed class MediaApiTests : IDisposable
         var bytes = RandomNumberGenerator.GetBytes(5000);
 
         var uploaded = await _services.UploadSentAsync(a, conversationId, bytes, "notes.bin");
-        using var download = await _services.Client(b).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}");
+        using var download = await _services.Media.ClientFor(b).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}");
 
         Assert.Equal(conversationId, uploaded.GetProperty("conversationId").GetInt64());
         Assert.Equal("application/octet-stream", uploaded.GetProperty("contentType").GetString());
@@ -40,7 +42,7 @@ public sealed class MediaApiTests : IDisposable
         var (a, b, conversationId) = await _services.CreatePairAsync();
 
         var uploaded = await _services.UploadSentAsync(a, conversationId, "<html><script>alert(1)</script></html>"u8.ToArray(), "evil.png");
-        using var download = await _services.Client(b).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}");
+        using var download = await _services.Media.ClientFor(b).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}");
 
         Assert.Equal("application/octet-stream", uploaded.GetProperty("contentType").GetString());
         Assert.Equal("application/octet-stream", download.Content.Headers.ContentType?.MediaType);
@@ -67,13 +69,12 @@ public sealed class MediaApiTests : IDisposable
         var (a, _, conversationId) = await _services.CreatePairAsync();
         var stranger = await _services.CreateUserAsync();
         var id = (await _services.UploadCreatedAsync(a, conversationId, TestImages.Png(40, 30), "p.png")).GetProperty("id").GetInt64();
-        using var client = _services.Client(stranger);
+        using var client = _services.Media.ClientFor(stranger);
 
         foreach (var path in new[] { $"/api/media/{id}", $"/api/media/{id}/thumbnail", $"/api/media/{id}/info" })
         {
             using var response = await client.GetAsync(path);
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-            Assert.Equal("https://chat.example/problems/media-not-found", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+            await AssertProblemAsync(response, HttpStatusCode.NotFound, "media-not-found");
         }
     }
 
@@ -83,7 +84,7 @@ public sealed class MediaApiTests : IDisposable
         var (a, _, conversationId) = await _services.CreatePairAsync();
         var id = (await _services.UploadCreatedAsync(a, conversationId, [1, 2, 3], "x.bin")).GetProperty("id").GetInt64();
 
-        using var response = await _services.Client(null).GetAsync($"/api/media/{id}");
+        using var response = await _services.Media.ClientFor(null).GetAsync($"/api/media/{id}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -106,8 +107,7 @@ public sealed class MediaApiTests : IDisposable
 
         using var upload = await _services.UploadAsync(a, conversationId, new byte[MediaServices.MaxUploadBytes + 1], "big.bin");
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/file-too-large", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.RequestEntityTooLarge, "file-too-large");
     }
 
     [Fact]
@@ -127,8 +127,7 @@ public sealed class MediaApiTests : IDisposable
 
         using var upload = await _services.UploadAsync(a, conversationId, new byte[8 * MediaServices.MaxUploadBytes], "huge.bin");
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/file-too-large", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.RequestEntityTooLarge, "file-too-large");
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "staging")));
         Assert.False(Directory.Exists(Path.Combine(_services.Media.DataDirectory, "blobs")) && Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories).Any());
     }
@@ -139,10 +138,9 @@ public sealed class MediaApiTests : IDisposable
         var (a, _, conversationId) = await _services.CreatePairAsync();
         using var form = new MultipartFormDataContent { { new StringContent("not a file"), "comment" } };
 
-        using var upload = await _services.Client(a).PostAsync($"/api/media?conversationId={conversationId}", form);
+        using var upload = await _services.Media.ClientFor(a).PostAsync($"/api/media?conversationId={conversationId}", form);
 
-        Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
-        Assert.Equal("https://chat.example/problems/malformed-upload", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(upload, HttpStatusCode.BadRequest, "malformed-upload");
     }
 
     [Fact]
@@ -154,7 +152,7 @@ public sealed class MediaApiTests : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/media/{id}");
         request.Headers.Range = new RangeHeaderValue(100, 199);
 
-        using var response = await _services.Client(b).SendAsync(request);
+        using var response = await _services.Media.ClientFor(b).SendAsync(request);
 
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
         Assert.Equal(bytes[100..200], await response.Content.ReadAsByteArrayAsync());
@@ -167,7 +165,7 @@ public sealed class MediaApiTests : IDisposable
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var bytes = RandomNumberGenerator.GetBytes(300);
         var id = (await _services.UploadSentAsync(a, conversationId, bytes, "e.bin")).GetProperty("id").GetInt64();
-        using var client = _services.Client(b);
+        using var client = _services.Media.ClientFor(b);
 
         using var first = await client.GetAsync($"/api/media/{id}");
         using var again = new HttpRequestMessage(HttpMethod.Get, $"/api/media/{id}");
@@ -186,13 +184,13 @@ public sealed class MediaApiTests : IDisposable
 
         var uploads = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => _services.UploadCreatedAsync(a, conversationId, bytes, $"same{i}.bin")));
         var ids = uploads.Select(u => u.GetProperty("id").GetInt64()).ToArray();
-        await _services.SendAsync(a, conversationId, ids);
+        await _services.SendAsync(a, conversationId, "see attached", ids);
 
         Assert.NotEqual(ids[0], ids[1]);
         Assert.Single(Directory.EnumerateFiles(Path.Combine(_services.Media.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
         foreach (var id in ids)
         {
-            using var download = await _services.Client(b).GetAsync($"/api/media/{id}");
+            using var download = await _services.Media.ClientFor(b).GetAsync($"/api/media/{id}");
             Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
         }
     }

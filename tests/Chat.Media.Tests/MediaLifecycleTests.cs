@@ -1,16 +1,14 @@
-extern alias MediaService;
-extern alias MessagingService;
-
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Chat.Media.Storage;
+using Chat.Messaging.Messages;
 using Chat.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using MediaService::Chat.Media.Storage;
-using MessagingService::Chat.Messaging.Messages;
-using IMediaOutbox = MessagingService::Chat.Messaging.Storage.IMediaOutbox;
-using OutboxChange = MessagingService::Chat.Messaging.Storage.MediaReferenceChange;
+using IMediaOutbox = Chat.Messaging.Storage.IMediaOutbox;
+using OutboxChange = Chat.Messaging.Storage.MediaReferenceChange;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -30,7 +28,7 @@ public sealed class MediaLifecycleTests : IDisposable
 
         var uploaderBefore = await StatusesAsync(a, paths);
         var otherBefore = await StatusesAsync(b, paths);
-        await _services.SendAsync(a, conversationId, id);
+        await _services.SendAsync(a, conversationId, "see attached", id);
         var otherAfter = await StatusesAsync(b, paths);
 
         Assert.All(uploaderBefore, status => Assert.Equal(HttpStatusCode.OK, status));
@@ -44,12 +42,11 @@ public sealed class MediaLifecycleTests : IDisposable
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var id = (await _services.UploadCreatedAsync(a, conversationId, TestImages.Png(40, 30), "p.png")).GetProperty("id").GetInt64();
 
-        using var bySomeoneElse = await _services.Client(b).DeleteAsync($"/api/media/{id}");
-        using var byUploader = await _services.Client(a).DeleteAsync($"/api/media/{id}");
-        using var afterwards = await _services.Client(a).GetAsync($"/api/media/{id}");
+        using var bySomeoneElse = await _services.Media.ClientFor(b).DeleteAsync($"/api/media/{id}");
+        using var byUploader = await _services.Media.ClientFor(a).DeleteAsync($"/api/media/{id}");
+        using var afterwards = await _services.Media.ClientFor(a).GetAsync($"/api/media/{id}");
 
-        Assert.Equal(HttpStatusCode.NotFound, bySomeoneElse.StatusCode);
-        Assert.Equal("https://chat.example/problems/media-not-found", await ProblemTypeAsync(bySomeoneElse));
+        await AssertProblemAsync(bySomeoneElse, HttpStatusCode.NotFound, "media-not-found");
         Assert.Equal(HttpStatusCode.NoContent, byUploader.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, afterwards.StatusCode);
         Assert.Empty(Blobs());
@@ -61,11 +58,10 @@ public sealed class MediaLifecycleTests : IDisposable
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var id = (await _services.UploadSentAsync(a, conversationId, [1, 2, 3], "x.bin")).GetProperty("id").GetInt64();
 
-        using var delete = await _services.Client(a).DeleteAsync($"/api/media/{id}");
-        using var stillThere = await _services.Client(b).GetAsync($"/api/media/{id}");
+        using var delete = await _services.Media.ClientFor(a).DeleteAsync($"/api/media/{id}");
+        using var stillThere = await _services.Media.ClientFor(b).GetAsync($"/api/media/{id}");
 
-        Assert.Equal(HttpStatusCode.Conflict, delete.StatusCode);
-        Assert.Equal("https://chat.example/problems/media-attached", await ProblemTypeAsync(delete));
+        await AssertProblemAsync(delete, HttpStatusCode.Conflict, "media-attached");
         Assert.Equal(HttpStatusCode.OK, stillThere.StatusCode);
     }
 
@@ -106,14 +102,14 @@ public sealed class MediaLifecycleTests : IDisposable
     {
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var id = (await _services.UploadCreatedAsync(a, conversationId, RandomNumberGenerator.GetBytes(500), "twice.bin")).GetProperty("id").GetInt64();
-        var first = await _services.SendAsync(a, conversationId, id);
-        var second = await _services.SendAsync(a, conversationId, id);
-        using var messaging = _services.MessagingClient(a);
+        var first = await _services.SendAsync(a, conversationId, "see attached", id);
+        var second = await _services.SendAsync(a, conversationId, "see attached", id);
+        using var messaging = _services.Messaging.ClientFor(a);
 
         using var deleteFirst = await messaging.DeleteAsync($"/api/conversations/{conversationId}/messages/{first}");
-        using var afterFirst = await _services.Client(b).GetAsync($"/api/media/{id}");
+        using var afterFirst = await _services.Media.ClientFor(b).GetAsync($"/api/media/{id}");
         using var deleteSecond = await messaging.DeleteAsync($"/api/conversations/{conversationId}/messages/{second}");
-        using var afterSecond = await _services.Client(b).GetAsync($"/api/media/{id}");
+        using var afterSecond = await _services.Media.ClientFor(b).GetAsync($"/api/media/{id}");
 
         Assert.Equal(HttpStatusCode.NoContent, deleteFirst.StatusCode);
         Assert.Equal(HttpStatusCode.OK, afterFirst.StatusCode);
@@ -127,13 +123,13 @@ public sealed class MediaLifecycleTests : IDisposable
     {
         var (a, _, conversationId) = await _services.CreatePairAsync();
         var id = (await _services.UploadCreatedAsync(a, conversationId, RandomNumberGenerator.GetBytes(500), "late.bin")).GetProperty("id").GetInt64();
-        var seq = await _services.SendAsync(a, conversationId, id);
+        var seq = await _services.SendAsync(a, conversationId, "see attached", id);
         var dispatcher = _services.Messaging.Services.GetRequiredService<MediaReferenceDispatcher>();
         var outbox = _services.Messaging.Services.GetRequiredService<IMediaOutbox>();
         var mediaStore = _services.Media.Services.GetRequiredService<IMediaStore>();
 
         _services.SetMediaDown(true);
-        using var delete = await _services.MessagingClient(a).DeleteAsync($"/api/conversations/{conversationId}/messages/{seq}");
+        using var delete = await _services.Messaging.ClientFor(a).DeleteAsync($"/api/conversations/{conversationId}/messages/{seq}");
         var drainedWhileDown = await dispatcher.DrainAsync(CancellationToken.None);
         var pendingWhileDown = await outbox.PeekAsync(10, CancellationToken.None);
         var keptWhileDown = await mediaStore.FindAsync(id, CancellationToken.None);
@@ -152,7 +148,7 @@ public sealed class MediaLifecycleTests : IDisposable
 
     private async Task<HttpStatusCode[]> StatusesAsync(TestUser user, IEnumerable<string> paths)
     {
-        using var client = _services.Client(user);
+        using var client = _services.Media.ClientFor(user);
         var statuses = new List<HttpStatusCode>();
         foreach (var path in paths)
         {
@@ -164,12 +160,9 @@ public sealed class MediaLifecycleTests : IDisposable
 
     private async Task<HttpStatusCode> InternalStatusAsync(long id)
     {
-        using var response = await _services.InternalClient().GetAsync($"/internal/media/{id}");
+        using var response = await _services.Media.InternalClient().GetAsync($"/internal/media/{id}");
         return response.StatusCode;
     }
-
-    private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString();
 
     private string[] Blobs()
     {

@@ -1,11 +1,8 @@
-extern alias MediaService;
-extern alias MessagingService;
-
+using Chat.Media.Storage;
+using Chat.Messaging.Messages;
+using Chat.Messaging.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using MediaService::Chat.Media.Storage;
-using MessagingService::Chat.Messaging.Messages;
-using MessagingService::Chat.Messaging.Storage;
 
 namespace Chat.Media.Tests;
 
@@ -18,15 +15,13 @@ public sealed class MediaRetentionTests : IDisposable
     public MediaRetentionTests()
     {
         _services = new MediaServices(
-            new Dictionary<string, string?>
-            {
-                ["Messaging:RetentionDays"] = "90",
-                ["Messaging:RetentionBatchSize"] = "40",
-                ["Messaging:RetentionSweepInterval"] = "1.00:00:00",
-            },
-            _messagingTime,
+            messaging => messaging
+                .Set("Messaging:RetentionDays", 90)
+                .Set("Messaging:RetentionBatchSize", 40)
+                .Set("Messaging:RetentionSweepInterval", TimeSpan.FromDays(1))
+                .Clock(_messagingTime),
             // A thousand uploads from one user in seconds: far past what a person does, so past the default limit.
-            new Dictionary<string, string?> { ["Media:RateLimits:Uploads:Burst"] = "2000", ["Media:RateLimits:Uploads:Tokens"] = "2000" });
+            media => media.Set("Media:RateLimits:Uploads:Burst", 2000).Set("Media:RateLimits:Uploads:Tokens", 2000));
     }
 
     public void Dispose() => _services.Dispose();
@@ -41,7 +36,7 @@ public sealed class MediaRetentionTests : IDisposable
             var uploads = await Task.WhenAll(Enumerable.Range(0, message == 100 ? 1 : 10).Select(i =>
                 _services.UploadCreatedAsync(a, conversationId, BitConverter.GetBytes(message * 100 + i), "f.bin")));
             var batch = uploads.Select(u => u.GetProperty("id").GetInt64()).ToArray();
-            await _services.SendAsync(a, conversationId, batch);
+            await _services.SendAsync(a, conversationId, "see attached", batch);
             ids.AddRange(batch);
         }
         _messagingTime.Advance(TimeSpan.FromDays(91));

@@ -1,8 +1,6 @@
-extern alias MediaService;
-
-using MediaService::Chat.Media;
-using MediaService::Chat.Media.Signing;
-using MediaService::Chat.Media.Storage;
+using Chat.Media;
+using Chat.Media.Signing;
+using Chat.Media.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Media.Tests;

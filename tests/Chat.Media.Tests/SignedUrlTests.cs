@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chat.Testing;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -16,7 +18,7 @@ public sealed class SignedUrlTests : IDisposable
         var (a, _, conversationId) = await _services.CreatePairAsync();
         var png = TestImages.Png(400, 200);
         var uploaded = await _services.UploadCreatedAsync(a, conversationId, png, "p.png");
-        using var anonymous = _services.Client(null);
+        using var anonymous = _services.Media.ClientFor(null);
 
         using var original = await anonymous.GetAsync(uploaded.GetProperty("url").GetString());
         using var thumbnail = await anonymous.GetAsync(uploaded.GetProperty("thumbnailUrl").GetString());
@@ -33,8 +35,8 @@ public sealed class SignedUrlTests : IDisposable
         var (a, b, conversationId) = await _services.CreatePairAsync();
         var id = (await _services.UploadSentAsync(a, conversationId, TestImages.Gif(30, 60), "g.gif")).GetProperty("id").GetInt64();
 
-        var info = await _services.Client(b).GetFromJsonAsync<JsonElement>($"/api/media/{id}/info");
-        using var download = await _services.Client(null).GetAsync(info.GetProperty("url").GetString());
+        var info = await _services.Media.ClientFor(b).GetFromJsonAsync<JsonElement>($"/api/media/{id}/info");
+        using var download = await _services.Media.ClientFor(null).GetAsync(info.GetProperty("url").GetString());
 
         Assert.Equal((30, 60), (info.GetProperty("width").GetInt32(), info.GetProperty("height").GetInt32()));
         Assert.Contains($"uid={b.Id}", info.GetProperty("url").GetString());
@@ -46,7 +48,7 @@ public sealed class SignedUrlTests : IDisposable
     {
         var (a, _, conversationId) = await _services.CreatePairAsync();
         var url = (await _services.UploadCreatedAsync(a, conversationId, [1, 2, 3], "x.bin")).GetProperty("url").GetString();
-        using var anonymous = _services.Client(null);
+        using var anonymous = _services.Media.ClientFor(null);
 
         _services.Time.Advance(TimeSpan.FromMinutes(9));
         using var beforeExpiry = await anonymous.GetAsync(url);
@@ -54,8 +56,7 @@ public sealed class SignedUrlTests : IDisposable
         using var afterExpiry = await anonymous.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.OK, beforeExpiry.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, afterExpiry.StatusCode);
-        Assert.Equal("https://chat.example/problems/invalid-signature", (await afterExpiry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(afterExpiry, HttpStatusCode.Unauthorized, "invalid-signature");
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class SignedUrlTests : IDisposable
         var second = await _services.UploadCreatedAsync(a, conversationId, [4, 5, 6], "y.bin");
         var url = first.GetProperty("url").GetString()!;
         var query = url[url.IndexOf('?', StringComparison.Ordinal)..];
-        using var anonymous = _services.Client(null);
+        using var anonymous = _services.Media.ClientFor(null);
 
         var tampered = new[]
         {
@@ -93,7 +94,7 @@ public sealed class SignedUrlTests : IDisposable
         var url = uploaded.GetProperty("url").GetString()!;
         var query = url[url.IndexOf('?', StringComparison.Ordinal)..];
 
-        using var info = await _services.Client(null).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/info{query}");
+        using var info = await _services.Media.ClientFor(null).GetAsync($"/api/media/{uploaded.GetProperty("id").GetInt64()}/info{query}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, info.StatusCode);
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Media.Tests;
 
@@ -10,12 +10,10 @@ public sealed class UploadRateLimitTests : IDisposable
     private const int Burst = 2;
 
     // Two uploads per user, refilled one a day: nothing refills during the test.
-    private readonly MediaServices _services = new(mediaSettings: new Dictionary<string, string?>
-    {
-        ["Media:RateLimits:Uploads:Burst"] = Burst.ToString(CultureInfo.InvariantCulture),
-        ["Media:RateLimits:Uploads:Tokens"] = "1",
-        ["Media:RateLimits:Uploads:Period"] = "1.00:00:00",
-    });
+    private readonly MediaServices _services = new(media: media => media
+        .Set("Media:RateLimits:Uploads:Burst", Burst)
+        .Set("Media:RateLimits:Uploads:Tokens", 1)
+        .Set("Media:RateLimits:Uploads:Period", TimeSpan.FromDays(1)));
 
     [Fact]
     public async Task UploadingBeyondTheLimitAnswers429RateLimitedWithRetryAfterWhileOthersStillUpload()
@@ -29,10 +27,8 @@ public sealed class UploadRateLimitTests : IDisposable
         using var refused = await _services.UploadAsync(a, conversationId, [9, 9, 9], "refused.bin");
         var othersUpload = await _services.UploadCreatedAsync(b, conversationId, [4, 5, 6], "bob.bin");
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        await AssertProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate-limited");
         Assert.True(int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")), CultureInfo.InvariantCulture) >= 1);
-        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("https://chat.example/problems/rate-limited", problem.GetProperty("type").GetString());
         Assert.Equal("bob.bin", othersUpload.GetProperty("fileName").GetString());
     }
 

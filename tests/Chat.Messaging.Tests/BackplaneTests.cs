@@ -1,14 +1,12 @@
-extern alias MessagingService;
-
 using System.Text.Json;
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
-using MessagingProgram = MessagingService::Program;
+using MessagingEntry = Chat.Messaging.MessagingOptions;
 
 namespace Chat.Messaging.Tests;
 
 /// <summary>Two Messaging replicas on one SQLite file and one Garnet: pushes cross replicas through the backplane.</summary>
-public class TwoReplicasFixture : MessagingFixture, IDisposable
+public class TwoReplicasFixture : MessagingFixture
 {
     public TwoReplicasFixture()
         : this(secondRedisOptions: "")
@@ -18,31 +16,15 @@ public class TwoReplicasFixture : MessagingFixture, IDisposable
     /// <param name="secondRedisOptions">Appended to the second replica's Redis connection string.</param>
     protected TwoReplicasFixture(string secondRedisOptions)
     {
-        Second = new ChatServiceFactory<MessagingProgram>(Router, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = Garnet.ConnectionString + secondRedisOptions,
-            ["Messaging:DataDirectory"] = Messaging.DataDirectory,
-        });
+        Second = AddMessagingReplica(m => m.Set("ConnectionStrings:redis", Garnet.ConnectionString + secondRedisOptions));
         // Both hosts started (each subscribed and announced) before any test connects.
         _ = Messaging.Server;
         _ = Second.Server;
     }
 
-    public ChatServiceFactory<MessagingProgram> Second { get; }
+    public ChatServiceFactory<MessagingEntry> Second { get; }
 
-    public async Task<HubInbox> ConnectToSecondAsync(TestUser user)
-    {
-        var connection = Second.CreateHubConnection(user.AccessToken);
-        var inbox = new HubInbox(connection);
-        await connection.StartAndSyncAsync();
-        return inbox;
-    }
-
-    public new void Dispose()
-    {
-        Second.Dispose();
-        base.Dispose();
-    }
+    public Task<HubInbox> ConnectToSecondAsync(TestUser user) => ConnectAsync(Second, user);
 }
 
 public sealed class BackplaneTests(TwoReplicasFixture fixture) : IClassFixture<TwoReplicasFixture>

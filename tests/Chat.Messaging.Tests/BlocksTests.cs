@@ -4,25 +4,24 @@ using System.Text.Json;
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Messaging.Tests;
 
 /// <summary>Blocks set through Identity and enforced by Messaging: direct conversations, sends (HTTP and hub), group adds.</summary>
 public sealed class BlocksTests(MessagingFixture fixture) : IClassFixture<MessagingFixture>
 {
-    private const string NotAllowed = "https://chat.example/problems/not-allowed";
-
     [Fact]
     public async Task ABlockedUserCannotOpenADirectConversationWithTheBlocker()
     {
         var alice = await fixture.Identity.CreateUserAsync();
         var mallory = await fixture.Identity.CreateUserAsync();
-        await BlockAsync(alice, mallory);
+        await fixture.BlockAsync(alice, mallory);
 
-        using var client = fixture.ClientFor(mallory);
+        using var client = fixture.Messaging.ClientFor(mallory);
         using var response = await client.PostAsJsonAsync("/api/conversations/direct", new { userId = alice.Id });
 
-        await AssertNotAllowedAsync(response);
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "not-allowed");
         Assert.Empty((await client.GetFromJsonAsync<JsonElement[]>("/api/conversations"))!);
     }
 
@@ -31,14 +30,14 @@ public sealed class BlocksTests(MessagingFixture fixture) : IClassFixture<Messag
     {
         var (alice, mallory, conversationId) = await fixture.CreatePairAsync();
         await fixture.SendAsync(mallory, conversationId, "before the block");
-        await BlockAsync(alice, mallory);
+        await fixture.BlockAsync(alice, mallory);
 
         using var fromBlocked = await SendAsync(mallory, conversationId, "after the block");
         using var fromBlocker = await SendAsync(alice, conversationId, "to someone I blocked");
 
-        await AssertNotAllowedAsync(fromBlocked);
-        await AssertNotAllowedAsync(fromBlocker);
-        using var client = fixture.ClientFor(alice);
+        await AssertProblemAsync(fromBlocked, HttpStatusCode.Forbidden, "not-allowed");
+        await AssertProblemAsync(fromBlocker, HttpStatusCode.Forbidden, "not-allowed");
+        using var client = fixture.Messaging.ClientFor(alice);
         var history = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages");
         Assert.Equal(["before the block"], history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
     }
@@ -47,22 +46,20 @@ public sealed class BlocksTests(MessagingFixture fixture) : IClassFixture<Messag
     public async Task ABlockedUserCannotSendInAnExistingDirectConversationOverTheHub()
     {
         var (alice, mallory, conversationId) = await fixture.CreatePairAsync();
-        await BlockAsync(alice, mallory);
+        await fixture.BlockAsync(alice, mallory);
         await using var malloryHub = await fixture.ConnectAsync(mallory);
 
-        var error = await Assert.ThrowsAsync<HubException>(() =>
-            malloryHub.Connection.InvokeAsync<JsonElement>("SendMessage", conversationId, Guid.NewGuid().ToString(), "hello?", Array.Empty<long>()));
-
-        Assert.Contains("HubException: not-allowed:", error.Message);
+        await AssertHubErrorAsync(() =>
+            malloryHub.Connection.InvokeAsync<JsonElement>("SendMessage", conversationId, Guid.NewGuid().ToString(), "hello?", Array.Empty<long>()), "not-allowed");
     }
 
     [Fact]
     public async Task AfterAnUnblockTheTwoCanWriteAgain()
     {
         var (alice, mallory, conversationId) = await fixture.CreatePairAsync();
-        await BlockAsync(alice, mallory);
+        await fixture.BlockAsync(alice, mallory);
 
-        using var unblocked = await IdentityClientFor(alice).DeleteAsync($"/api/identity/users/me/blocks/{mallory.Id}");
+        using var unblocked = await fixture.Identity.ClientFor(alice).DeleteAsync($"/api/identity/users/me/blocks/{mallory.Id}");
 
         Assert.Equal(HttpStatusCode.NoContent, unblocked.StatusCode);
         Assert.Equal(1, await fixture.SendAsync(mallory, conversationId, "sorry"));
@@ -73,7 +70,7 @@ public sealed class BlocksTests(MessagingFixture fixture) : IClassFixture<Messag
     {
         var alice = await fixture.Identity.CreateUserAsync();
         var mallory = await fixture.Identity.CreateUserAsync();
-        using var identity = IdentityClientFor(alice);
+        using var identity = fixture.Identity.ClientFor(alice);
 
         using var first = await identity.PutAsync($"/api/identity/users/me/blocks/{mallory.Id}", null);
         using var again = await identity.PutAsync($"/api/identity/users/me/blocks/{mallory.Id}", null);
@@ -96,14 +93,14 @@ public sealed class BlocksTests(MessagingFixture fixture) : IClassFixture<Messag
         var alice = await fixture.Identity.CreateUserAsync();
         var mallory = await fixture.Identity.CreateUserAsync();
         var carol = await fixture.Identity.CreateUserAsync();
-        await BlockAsync(alice, mallory);
+        await fixture.BlockAsync(alice, mallory);
 
-        using var client = fixture.ClientFor(mallory);
+        using var client = fixture.Messaging.ClientFor(mallory);
         using var response = await client.PostAsJsonAsync("/api/conversations/groups", new { title = "Ambush", memberIds = new[] { carol.Id, alice.Id } });
 
-        await AssertNotAllowedAsync(response);
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "not-allowed");
         Assert.Empty((await client.GetFromJsonAsync<JsonElement[]>("/api/conversations"))!);
-        using var carolClient = fixture.ClientFor(carol);
+        using var carolClient = fixture.Messaging.ClientFor(carol);
         Assert.Empty((await carolClient.GetFromJsonAsync<JsonElement[]>("/api/conversations"))!);
     }
 
@@ -114,39 +111,20 @@ public sealed class BlocksTests(MessagingFixture fixture) : IClassFixture<Messag
         var mallory = await fixture.Identity.CreateUserAsync();
         var carol = await fixture.Identity.CreateUserAsync();
         var groupId = await fixture.CreateGroupAsync(mallory, "Mallory's", carol);
-        await BlockAsync(alice, mallory);
+        await fixture.BlockAsync(alice, mallory);
 
-        using var client = fixture.ClientFor(mallory);
+        using var client = fixture.Messaging.ClientFor(mallory);
         using var response = await client.PostAsJsonAsync($"/api/conversations/{groupId}/members", new { userId = alice.Id });
 
-        await AssertNotAllowedAsync(response);
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "not-allowed");
         var group = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{groupId}");
         Assert.Equal(2, group.GetProperty("members").GetArrayLength());
     }
 
-    private HttpClient IdentityClientFor(TestUser user)
-    {
-        var client = fixture.Identity.CreateClient();
-        client.DefaultRequestHeaders.Authorization = user.Authorization;
-        return client;
-    }
-
-    private async Task BlockAsync(TestUser blocker, TestUser blocked)
-    {
-        using var client = IdentityClientFor(blocker);
-        using var response = await client.PutAsync($"/api/identity/users/me/blocks/{blocked.Id}", null);
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-    }
-
     private async Task<HttpResponseMessage> SendAsync(TestUser sender, long conversationId, string text)
     {
-        using var client = fixture.ClientFor(sender);
+        using var client = fixture.Messaging.ClientFor(sender);
         return await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = Guid.NewGuid().ToString(), text });
     }
 
-    private static async Task AssertNotAllowedAsync(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(NotAllowed, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
-    }
 }

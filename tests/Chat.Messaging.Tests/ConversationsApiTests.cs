@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Messaging.Tests;
 
@@ -10,8 +11,8 @@ public sealed class ConversationsApiTests(MessagingFixture fixture) : IClassFixt
     public async Task OpeningADirectConversationFromEitherSideGivesTheSameOne()
     {
         var (a, b, conversationId) = await fixture.CreatePairAsync();
-        using var again = fixture.ClientFor(a);
-        using var fromB = fixture.ClientFor(b);
+        using var again = fixture.Messaging.ClientFor(a);
+        using var fromB = fixture.Messaging.ClientFor(b);
 
         var second = await (await again.PostAsJsonAsync("/api/conversations/direct", new { userId = b.Id })).Content.ReadFromJsonAsync<JsonElement>();
         var reverse = await (await fromB.PostAsJsonAsync("/api/conversations/direct", new { userId = a.Id })).Content.ReadFromJsonAsync<JsonElement>();
@@ -26,7 +27,7 @@ public sealed class ConversationsApiTests(MessagingFixture fixture) : IClassFixt
     {
         var a = await fixture.Identity.CreateUserAsync();
         var b = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
         {
@@ -41,19 +42,18 @@ public sealed class ConversationsApiTests(MessagingFixture fixture) : IClassFixt
     public async Task ADirectConversationWithAnUnknownUserIsNotFound()
     {
         var a = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
 
         using var response = await client.PostAsJsonAsync("/api/conversations/direct", new { userId = 987654321L });
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("https://chat.example/problems/user-not-found", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, "user-not-found");
     }
 
     [Fact]
     public async Task ADirectConversationWithYourselfIsRejected()
     {
         var a = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
 
         using var response = await client.PostAsJsonAsync("/api/conversations/direct", new { userId = a.Id });
 
@@ -64,12 +64,12 @@ public sealed class ConversationsApiTests(MessagingFixture fixture) : IClassFixt
     public async Task TheConversationListShowsTheLastMessageAndUnreadCount()
     {
         var (a, b, conversationId) = await fixture.CreatePairAsync();
-        using var sender = fixture.ClientFor(a);
+        using var sender = fixture.Messaging.ClientFor(a);
         for (var i = 1; i <= 3; i++)
         {
             (await sender.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = $"m{i}", text = $"message {i}" })).EnsureSuccessStatusCode();
         }
-        using var reader = fixture.ClientFor(b);
+        using var reader = fixture.Messaging.ClientFor(b);
 
         var list = await reader.GetFromJsonAsync<JsonElement[]>("/api/conversations");
 
@@ -83,7 +83,7 @@ public sealed class ConversationsApiTests(MessagingFixture fixture) : IClassFixt
     public async Task YourOwnMessagesNeverCountAsUnread()
     {
         var (a, _, conversationId) = await fixture.CreatePairAsync();
-        using var sender = fixture.ClientFor(a);
+        using var sender = fixture.Messaging.ClientFor(a);
         for (var i = 1; i <= 3; i++)
         {
             (await sender.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = $"own{i}", text = "mine" })).EnsureSuccessStatusCode();
@@ -100,7 +100,7 @@ public sealed class ConversationsApiTests(MessagingFixture fixture) : IClassFixt
     {
         var (_, _, conversationId) = await fixture.CreatePairAsync();
         var stranger = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(stranger);
+        using var client = fixture.Messaging.ClientFor(stranger);
 
         using var conversation = await client.GetAsync($"/api/conversations/{conversationId}");
         var list = await client.GetFromJsonAsync<JsonElement[]>("/api/conversations");

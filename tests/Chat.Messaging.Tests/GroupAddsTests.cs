@@ -2,14 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Testing;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Messaging.Tests;
 
 /// <summary>Who may put a user into a group: their groupAdds setting in Identity, read by Messaging at the add.</summary>
 public sealed class GroupAddsTests(MessagingFixture fixture) : IClassFixture<MessagingFixture>
 {
-    private const string NotAllowed = "https://chat.example/problems/not-allowed";
-
     [Fact]
     public async Task CreatingAGroupWithSomeoneWhoAcceptsNobodyIsRefusedAndNothingIsCreated()
     {
@@ -18,12 +17,12 @@ public sealed class GroupAddsTests(MessagingFixture fixture) : IClassFixture<Mes
         var hermit = await fixture.Identity.CreateUserAsync();
         await SetGroupAddsAsync(hermit, "nobody");
 
-        using var client = fixture.ClientFor(owner);
+        using var client = fixture.Messaging.ClientFor(owner);
         using var response = await client.PostAsJsonAsync("/api/conversations/groups", new { title = "Party", memberIds = new[] { willing.Id, hermit.Id } });
 
-        await AssertNotAllowedAsync(response);
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "not-allowed");
         Assert.Empty((await client.GetFromJsonAsync<JsonElement[]>("/api/conversations"))!);
-        using var willingClient = fixture.ClientFor(willing);
+        using var willingClient = fixture.Messaging.ClientFor(willing);
         Assert.Empty((await willingClient.GetFromJsonAsync<JsonElement[]>("/api/conversations"))!);
     }
 
@@ -36,10 +35,10 @@ public sealed class GroupAddsTests(MessagingFixture fixture) : IClassFixture<Mes
         var groupId = await fixture.CreateGroupAsync(owner, "Party", member);
         await SetGroupAddsAsync(hermit, "nobody");
 
-        using var client = fixture.ClientFor(owner);
+        using var client = fixture.Messaging.ClientFor(owner);
         using var response = await client.PostAsJsonAsync($"/api/conversations/{groupId}/members", new { userId = hermit.Id });
 
-        await AssertNotAllowedAsync(response);
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "not-allowed");
         var group = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{groupId}");
         Assert.Equal(2, group.GetProperty("members").GetArrayLength());
         Assert.Equal(1, group.GetProperty("lastSeq").GetInt64());
@@ -53,12 +52,12 @@ public sealed class GroupAddsTests(MessagingFixture fixture) : IClassFixture<Mes
         var other = await fixture.Identity.CreateUserAsync();
         await SetGroupAddsAsync(selective, "contacts");
 
-        using var strangerClient = fixture.ClientFor(stranger);
+        using var strangerClient = fixture.Messaging.ClientFor(stranger);
         using var byStranger = await strangerClient.PostAsJsonAsync("/api/conversations/groups", new { title = "Strangers", memberIds = new[] { other.Id, selective.Id } });
-        using var friendClient = fixture.ClientFor(friend);
+        using var friendClient = fixture.Messaging.ClientFor(friend);
         using var byFriend = await friendClient.PostAsJsonAsync("/api/conversations/groups", new { title = "Friends", memberIds = new[] { other.Id, selective.Id } });
 
-        await AssertNotAllowedAsync(byStranger);
+        await AssertProblemAsync(byStranger, HttpStatusCode.Forbidden, "not-allowed");
         Assert.Equal(HttpStatusCode.Created, byFriend.StatusCode);
     }
 
@@ -78,16 +77,10 @@ public sealed class GroupAddsTests(MessagingFixture fixture) : IClassFixture<Mes
 
     private async Task SetGroupAddsAsync(TestUser user, string groupAdds)
     {
-        using var client = fixture.Identity.CreateClient();
-        client.DefaultRequestHeaders.Authorization = user.Authorization;
+        using var client = fixture.Identity.ClientFor(user);
         using var response = await client.PatchAsJsonAsync("/api/identity/users/me", new { groupAdds });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(groupAdds, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("groupAdds").GetString());
     }
 
-    private static async Task AssertNotAllowedAsync(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(NotAllowed, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
-    }
 }

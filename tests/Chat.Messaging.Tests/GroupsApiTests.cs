@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Messaging.Tests;
 
@@ -15,7 +16,7 @@ public sealed class GroupsApiTests(MessagingFixture fixture) : IClassFixture<Mes
 
         var groupId = await fixture.CreateGroupAsync(owner, "Book club", b, c);
 
-        using var client = fixture.ClientFor(c);
+        using var client = fixture.Messaging.ClientFor(c);
         var group = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{groupId}");
         Assert.Equal("group", group.GetProperty("kind").GetString());
         Assert.Equal("Book club", group.GetProperty("title").GetString());
@@ -31,7 +32,7 @@ public sealed class GroupsApiTests(MessagingFixture fixture) : IClassFixture<Mes
     public async Task AGroupOfFiftyOneIsRejectedAndNothingIsCreated()
     {
         var owner = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(owner);
+        using var client = fixture.Messaging.ClientFor(owner);
 
         using var response = await client.PostAsJsonAsync("/api/conversations/groups",
             new { title = "Too many", memberIds = Enumerable.Range(1_000_000, 50).Select(i => (long)i) });
@@ -44,7 +45,7 @@ public sealed class GroupsApiTests(MessagingFixture fixture) : IClassFixture<Mes
     public async Task AGroupWithAnUnknownMemberIsRejected()
     {
         var owner = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(owner);
+        using var client = fixture.Messaging.ClientFor(owner);
 
         using var response = await client.PostAsJsonAsync("/api/conversations/groups", new { title = "Ghosts", memberIds = new[] { 987_654_321L } });
 
@@ -58,13 +59,12 @@ public sealed class GroupsApiTests(MessagingFixture fixture) : IClassFixture<Mes
         var member = await fixture.Identity.CreateUserAsync();
         var outsider = await fixture.Identity.CreateUserAsync();
         var groupId = await fixture.CreateGroupAsync(owner, "Owners only", member);
-        using var asMember = fixture.ClientFor(member);
+        using var asMember = fixture.Messaging.ClientFor(member);
 
         using var add = await asMember.PostAsJsonAsync($"/api/conversations/{groupId}/members", new { userId = outsider.Id });
         using var remove = await asMember.DeleteAsync($"/api/conversations/{groupId}/members/{owner.Id}");
 
-        Assert.Equal(HttpStatusCode.Forbidden, add.StatusCode);
-        Assert.Equal("https://chat.example/problems/not-allowed", (await add.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(add, HttpStatusCode.Forbidden, "not-allowed");
         Assert.Equal(HttpStatusCode.Forbidden, remove.StatusCode);
         var group = await asMember.GetFromJsonAsync<JsonElement>($"/api/conversations/{groupId}");
         Assert.Equal(2, group.GetProperty("members").GetArrayLength());
@@ -80,7 +80,7 @@ public sealed class GroupsApiTests(MessagingFixture fixture) : IClassFixture<Mes
         await fixture.SendAsync(member, groupId, "before");
         await using var memberHub = await fixture.ConnectAsync(member);
         await using var newcomerHub = await fixture.ConnectAsync(newcomer);
-        using var asOwner = fixture.ClientFor(owner);
+        using var asOwner = fixture.Messaging.ClientFor(owner);
 
         (await asOwner.PostAsJsonAsync($"/api/conversations/{groupId}/members", new { userId = newcomer.Id })).EnsureSuccessStatusCode();
 
@@ -101,13 +101,13 @@ public sealed class GroupsApiTests(MessagingFixture fixture) : IClassFixture<Mes
         var removed = await fixture.Identity.CreateUserAsync();
         var groupId = await fixture.CreateGroupAsync(owner, "Pruned", member, removed);
         await using var removedHub = await fixture.ConnectAsync(removed);
-        using var asOwner = fixture.ClientFor(owner);
+        using var asOwner = fixture.Messaging.ClientFor(owner);
 
         using var response = await asOwner.DeleteAsync($"/api/conversations/{groupId}/members/{removed.Id}");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(groupId, (await removedHub.NextAsync("ConversationRemoved")).GetProperty("conversationId").GetInt64());
-        using var asRemoved = fixture.ClientFor(removed);
+        using var asRemoved = fixture.Messaging.ClientFor(removed);
         Assert.Equal(HttpStatusCode.NotFound, (await asRemoved.GetAsync($"/api/conversations/{groupId}/messages")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await asRemoved.PostAsJsonAsync($"/api/conversations/{groupId}/messages", new { clientMessageId = "x", text = "still here?" })).StatusCode);
     }
@@ -119,13 +119,13 @@ public sealed class GroupsApiTests(MessagingFixture fixture) : IClassFixture<Mes
         var first = await fixture.Identity.CreateUserAsync();
         var later = await fixture.Identity.CreateUserAsync();
         var groupId = await fixture.CreateGroupAsync(owner, "Succession", first);
-        using (var asOwner = fixture.ClientFor(owner))
+        using (var asOwner = fixture.Messaging.ClientFor(owner))
         {
             (await asOwner.PostAsJsonAsync($"/api/conversations/{groupId}/members", new { userId = later.Id })).EnsureSuccessStatusCode();
             Assert.Equal(HttpStatusCode.NoContent, (await asOwner.DeleteAsync($"/api/conversations/{groupId}/members/{owner.Id}")).StatusCode);
         }
 
-        using var client = fixture.ClientFor(first);
+        using var client = fixture.Messaging.ClientFor(first);
         var group = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{groupId}");
         var events = (await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{groupId}/messages")).GetProperty("messages")
             .EnumerateArray().Select(m => m.GetProperty("system").GetProperty("event").GetString()!).ToArray();
@@ -141,8 +141,8 @@ public sealed class GroupsApiTests(MessagingFixture fixture) : IClassFixture<Mes
         var member = await fixture.Identity.CreateUserAsync();
         var groupId = await fixture.CreateGroupAsync(owner, "Old name", member);
         var (a, b, directId) = await fixture.CreatePairAsync();
-        using var asMember = fixture.ClientFor(member);
-        using var asA = fixture.ClientFor(a);
+        using var asMember = fixture.Messaging.ClientFor(member);
+        using var asA = fixture.Messaging.ClientFor(a);
 
         using var rename = await asMember.PatchAsJsonAsync($"/api/conversations/{groupId}", new { title = "New name" });
         using var addToDirect = await asA.PostAsJsonAsync($"/api/conversations/{directId}/members", new { userId = owner.Id });
@@ -156,7 +156,7 @@ public sealed class GroupsApiTests(MessagingFixture fixture) : IClassFixture<Mes
 }
 
 /// <summary>Groups capped at three, so "the group is full" can be reached with few users.</summary>
-public sealed class SmallGroupsFixture() : MessagingFixture(new Dictionary<string, string?> { ["Messaging:MaxGroupMembers"] = "3" });
+public sealed class SmallGroupsFixture() : MessagingFixture(messaging => messaging.Set("Messaging:MaxGroupMembers", 3));
 
 public sealed class GroupLimitTests(SmallGroupsFixture fixture) : IClassFixture<SmallGroupsFixture>
 {
@@ -168,12 +168,11 @@ public sealed class GroupLimitTests(SmallGroupsFixture fixture) : IClassFixture<
         var c = await fixture.Identity.CreateUserAsync();
         var d = await fixture.Identity.CreateUserAsync();
         var groupId = await fixture.CreateGroupAsync(owner, "Full house", b, c);
-        using var client = fixture.ClientFor(owner);
+        using var client = fixture.Messaging.ClientFor(owner);
 
         using var response = await client.PostAsJsonAsync($"/api/conversations/{groupId}/members", new { userId = d.Id });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("https://chat.example/problems/group-full", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "group-full");
         Assert.Equal(3, (await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{groupId}")).GetProperty("members").GetArrayLength());
     }
 }

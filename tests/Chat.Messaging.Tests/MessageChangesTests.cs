@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Messaging.Tests;
 
@@ -23,7 +24,7 @@ public sealed class MessageChangesTests(MessagingFixture fixture) : IClassFixtur
         Assert.Equal(seq, updated.GetProperty("seq").GetInt64());
         Assert.Equal("the typo, fixed", updated.GetProperty("text").GetString());
         Assert.NotEqual(JsonValueKind.Null, updated.GetProperty("editedAt").ValueKind);
-        using var client = fixture.ClientFor(b);
+        using var client = fixture.Messaging.ClientFor(b);
         var stored = (await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages")).GetProperty("messages")[0];
         Assert.Equal("the typo, fixed", stored.GetProperty("text").GetString());
     }
@@ -35,7 +36,7 @@ public sealed class MessageChangesTests(MessagingFixture fixture) : IClassFixtur
         await fixture.SendAsync(a, conversationId, "first");
         var doomed = await fixture.SendAsync(a, conversationId, "regrettable");
         await fixture.SendAsync(b, conversationId, "third");
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
 
         using var response = await client.DeleteAsync($"/api/conversations/{conversationId}/messages/{doomed}");
 
@@ -52,16 +53,15 @@ public sealed class MessageChangesTests(MessagingFixture fixture) : IClassFixtur
     {
         var (a, b, conversationId) = await fixture.CreatePairAsync();
         var seq = await fixture.SendAsync(a, conversationId, "mine");
-        using var asBob = fixture.ClientFor(b);
+        using var asBob = fixture.Messaging.ClientFor(b);
         await using var bobHub = await fixture.ConnectAsync(b);
 
         using var edit = await asBob.PatchAsJsonAsync($"/api/conversations/{conversationId}/messages/{seq}", new { text = "yours now" });
         using var delete = await asBob.DeleteAsync($"/api/conversations/{conversationId}/messages/{seq}");
-        var hubError = await Assert.ThrowsAsync<HubException>(() => bobHub.Connection.InvokeAsync("DeleteMessage", conversationId, seq));
+        await AssertHubErrorAsync(() => bobHub.Connection.InvokeAsync("DeleteMessage", conversationId, seq), "not-allowed");
 
         Assert.Equal(HttpStatusCode.Forbidden, edit.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
-        Assert.Contains("HubException: not-allowed:", hubError.Message);
         var stored = (await asBob.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages")).GetProperty("messages")[0];
         Assert.Equal("mine", stored.GetProperty("text").GetString());
     }
@@ -76,7 +76,7 @@ public sealed class MessageChangesTests(MessagingFixture fixture) : IClassFixtur
         await using var bobHub = await fixture.ConnectAsync(b);
         var before = await bobHub.Connection.InvokeAsync<JsonElement>("Sync", Array.Empty<object>());
         var version = before.GetProperty("conversations")[0].GetProperty("version").GetInt64();
-        using var asAlice = fixture.ClientFor(a);
+        using var asAlice = fixture.Messaging.ClientFor(a);
         (await asAlice.PatchAsJsonAsync($"/api/conversations/{conversationId}/messages/{edited}", new { text = "edited" })).EnsureSuccessStatusCode();
         (await asAlice.DeleteAsync($"/api/conversations/{conversationId}/messages/{deleted}")).EnsureSuccessStatusCode();
 
@@ -110,7 +110,7 @@ public sealed class MessageChangesTests(MessagingFixture fixture) : IClassFixtur
         Assert.Equal(b.Id, marker.GetProperty("userId").GetInt64());
         Assert.Equal(3, marker.GetProperty("lastReadSeq").GetInt64());
         Assert.Equal(5, (await aliceHub.NextAsync("ReadMarkerChanged")).GetProperty("lastReadSeq").GetInt64());
-        using var asBob = fixture.ClientFor(b);
+        using var asBob = fixture.Messaging.ClientFor(b);
         var view = await asBob.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}");
         Assert.Equal(5, view.GetProperty("lastReadSeq").GetInt64());
         Assert.Equal(0, view.GetProperty("unreadCount").GetInt64());
@@ -142,8 +142,6 @@ public sealed class MessageChangesTests(MessagingFixture fixture) : IClassFixtur
         var stranger = await fixture.Identity.CreateUserAsync();
         await using var hub = await fixture.ConnectAsync(stranger);
 
-        var error = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync("Typing", conversationId));
-
-        Assert.Contains("HubException: conversation-not-found:", error.Message);
+        await AssertHubErrorAsync(() => hub.Connection.InvokeAsync("Typing", conversationId), "conversation-not-found");
     }
 }

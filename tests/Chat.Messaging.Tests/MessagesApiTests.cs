@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Messaging.Tests;
 
@@ -14,8 +15,8 @@ public sealed class MessagesApiTests(MessagingFixture fixture) : IClassFixture<M
     public async Task SentMessagesComeBackInHistoryInSeqOrderStartingAtOne()
     {
         var (a, b, conversationId) = await fixture.CreatePairAsync();
-        using var alice = fixture.ClientFor(a);
-        using var bob = fixture.ClientFor(b);
+        using var alice = fixture.Messaging.ClientFor(a);
+        using var bob = fixture.Messaging.ClientFor(b);
 
         var first = await SendAsync(alice, conversationId, "c1", "hello");
         var second = await SendAsync(bob, conversationId, "c2", "hi back");
@@ -34,7 +35,7 @@ public sealed class MessagesApiTests(MessagingFixture fixture) : IClassFixture<M
     public async Task HistoryPagesBeforeAndAfterASeq()
     {
         var (a, _, conversationId) = await fixture.CreatePairAsync();
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
         for (var i = 1; i <= 10; i++)
         {
             await SendAsync(client, conversationId, $"p{i}", $"message {i}");
@@ -55,7 +56,7 @@ public sealed class MessagesApiTests(MessagingFixture fixture) : IClassFixture<M
     public async Task ARetriedSendReturnsTheOriginalSeqAndStoresNothingTwice()
     {
         var (a, _, conversationId) = await fixture.CreatePairAsync();
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
 
         using var first = await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = "retry-me", text = "once" });
         using var retry = await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = "retry-me", text = "once" });
@@ -73,8 +74,8 @@ public sealed class MessagesApiTests(MessagingFixture fixture) : IClassFixture<M
     public async Task ConcurrentSendersGetStrictlyIncreasingSeqsWithNoGaps()
     {
         var (a, b, conversationId) = await fixture.CreatePairAsync();
-        using var alice = fixture.ClientFor(a);
-        using var bob = fixture.ClientFor(b);
+        using var alice = fixture.Messaging.ClientFor(a);
+        using var bob = fixture.Messaging.ClientFor(b);
 
         var seqs = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
             (await SendAsync(i % 2 == 0 ? alice : bob, conversationId, $"race-{i}", $"message {i}")).GetProperty("seq").GetInt64()));
@@ -88,14 +89,13 @@ public sealed class MessagesApiTests(MessagingFixture fixture) : IClassFixture<M
     public async Task AMessageOfExactlyTheLimitIsAcceptedAndOneCharacterMoreIsRejectedWithNothingStored()
     {
         var (a, _, conversationId) = await fixture.CreatePairAsync();
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
 
         using var tooLong = await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages",
             new { clientMessageId = "long", text = new string('x', 100_001) });
         var atLimit = await SendAsync(client, conversationId, "limit", new string('y', 100_000));
 
-        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
-        Assert.Equal("https://chat.example/problems/message-too-long", (await tooLong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(tooLong, HttpStatusCode.BadRequest, "message-too-long");
         Assert.Equal(1, atLimit.GetProperty("seq").GetInt64());
         var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages");
         Assert.Equal(100_000, Assert.Single(page.GetProperty("messages").EnumerateArray()).GetProperty("text").GetString()!.Length);
@@ -107,22 +107,21 @@ public sealed class MessagesApiTests(MessagingFixture fixture) : IClassFixture<M
     public async Task AnEmptyMessageIsRejected(string text)
     {
         var (a, _, conversationId) = await fixture.CreatePairAsync();
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
 
         using var response = await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = "empty", text });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("https://chat.example/problems/empty-message", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "empty-message");
     }
 
     [Fact]
     public async Task AStrangerCanNeitherReadNorWriteSomeoneElsesConversation()
     {
         var (a, _, conversationId) = await fixture.CreatePairAsync();
-        using var owner = fixture.ClientFor(a);
+        using var owner = fixture.Messaging.ClientFor(a);
         await SendAsync(owner, conversationId, "secret", "for our eyes only");
         var stranger = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(stranger);
+        using var client = fixture.Messaging.ClientFor(stranger);
 
         using var read = await client.GetAsync($"/api/conversations/{conversationId}/messages");
         using var write = await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = "x", text = "intrusion" });

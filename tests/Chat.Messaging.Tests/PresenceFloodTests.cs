@@ -1,11 +1,8 @@
-extern alias PresenceService;
-
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
-using PresenceProgram = PresenceService::Program;
 
 namespace Chat.Messaging.Tests;
 
@@ -16,33 +13,22 @@ namespace Chat.Messaging.Tests;
 public sealed class PresenceFloodFixture : MessagingFixture
 {
     public PresenceFloodFixture()
-        : base(new Dictionary<string, string?>
-        {
-            ["Messaging:Presence:HeartbeatInterval"] = "00:00:00.2",
-            ["Messaging:RateLimits:Presence:Burst"] = "1000000",
-            ["Messaging:RateLimits:Presence:Tokens"] = "1000000",
-        })
+        : this(new GateState())
     {
-        Presence = new ChatServiceFactory<PresenceProgram>(Router, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = Garnet.ConnectionString });
-        Router.Add("presence", () => new PresenceGate(Gate) { InnerHandler = Presence.Server.CreateHandler() });
     }
 
-    public ChatServiceFactory<PresenceProgram> Presence { get; }
-
-    public GateState Gate { get; } = new();
-
-    public async Task<string> StatusAsync(TestUser viewer, long userId)
+    private PresenceFloodFixture(GateState gate)
+        : base(
+            messaging => messaging
+                .Set("Messaging:Presence:HeartbeatInterval", TimeSpan.FromMilliseconds(200))
+                .Set("Messaging:RateLimits:Presence:Burst", 1_000_000)
+                .Set("Messaging:RateLimits:Presence:Tokens", 1_000_000),
+            presence => presence.WrapCallsWith(handler => new PresenceGate(gate) { InnerHandler = handler }))
     {
-        using var client = Presence.CreateClient();
-        client.DefaultRequestHeaders.Authorization = viewer.Authorization;
-        return (await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={userId}"))![0].GetProperty("status").GetString()!;
+        Gate = gate;
     }
 
-    public new void Dispose()
-    {
-        Presence.Dispose();
-        base.Dispose();
-    }
+    public GateState Gate { get; }
 
     /// <summary>Counts reports by kind; when armed, holds the next idle/active report until released.</summary>
     public sealed class GateState

@@ -1,10 +1,7 @@
-extern alias PresenceService;
-
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
-using PresenceProgram = PresenceService::Program;
 
 namespace Chat.Messaging.Tests;
 
@@ -12,28 +9,8 @@ namespace Chat.Messaging.Tests;
 public sealed class PresenceFixture : MessagingFixture
 {
     public PresenceFixture()
-        : base(new Dictionary<string, string?> { ["Messaging:Presence:CoalesceWindow"] = "00:00:00.200" })
+        : base(messaging => messaging.Set("Messaging:Presence:CoalesceWindow", TimeSpan.FromMilliseconds(200)), presence => { })
     {
-        Presence = new ChatServiceFactory<PresenceProgram>(Router, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = Garnet.ConnectionString });
-        Router.Add("presence", () => Presence.Server.CreateHandler());
-    }
-
-    public ChatServiceFactory<PresenceProgram> Presence { get; }
-
-    public async Task<string> StatusAsync(TestUser viewer, long userId) =>
-        (await PresenceOfAsync(viewer, userId))[0].GetProperty("status").GetString()!;
-
-    public async Task<JsonElement[]> PresenceOfAsync(TestUser viewer, long userId)
-    {
-        using var client = Presence.CreateClient();
-        client.DefaultRequestHeaders.Authorization = viewer.Authorization;
-        return (await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={userId}"))!;
-    }
-
-    public new void Dispose()
-    {
-        Presence.Dispose();
-        base.Dispose();
     }
 }
 
@@ -109,7 +86,7 @@ public sealed class PresenceRelayTests(PresenceFixture fixture) : IClassFixture<
         var seenBySelf = await fixture.PresenceOfAsync(a, a.Id);
 
         Assert.Empty(seenByStranger);
-        Assert.Equal("online", Assert.Single(seenBySelf).GetProperty("status").GetString());
+        Assert.Equal("online", Assert.Single(seenBySelf).Status);
     }
 
     [Fact]
@@ -123,9 +100,7 @@ public sealed class PresenceRelayTests(PresenceFixture fixture) : IClassFixture<
         // Presence now holds Mallory's contacts (Alice among them) in its cache.
         Assert.Equal("online", await EventuallyAsync(() => fixture.StatusAsync(mallory, alice.Id), "online"));
 
-        using var identity = fixture.Identity.CreateClient();
-        identity.DefaultRequestHeaders.Authorization = alice.Authorization;
-        (await identity.PutAsync($"/api/identity/users/me/blocks/{mallory.Id}", null)).EnsureSuccessStatusCode();
+        await fixture.BlockAsync(alice, mallory);
         var hidden = await malloryHub.NextAsync("PresenceChanged", p => p.GetProperty("userId").GetInt64() == alice.Id);
         await aliceHub.Connection.InvokeAsync("SetPresence", "away");
         // Carol's change is published after Alice's, so once Mallory has it, Alice's was relayed (or withheld) before.
@@ -141,7 +116,7 @@ public sealed class PresenceRelayTests(PresenceFixture fixture) : IClassFixture<
     private async Task<(TestUser Other, TestUser User, long ConversationId)> CreatePairWithAsync(TestUser user)
     {
         var other = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(other);
+        using var client = fixture.Messaging.ClientFor(other);
         using var response = await client.PostAsJsonAsync("/api/conversations/direct", new { userId = user.Id });
         response.EnsureSuccessStatusCode();
         return (other, user, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());

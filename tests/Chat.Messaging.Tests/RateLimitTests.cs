@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Messaging.Tests;
 
@@ -16,26 +17,21 @@ public sealed class RateLimitFixture : MessagingFixture
     public const int MaxConnections = 2;
 
     public RateLimitFixture()
-        : base(Limits())
+        : base(Limits)
     {
     }
 
-    private static Dictionary<string, string?> Limits()
+    private static void Limits(ServiceSetup messaging)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Messaging:TypingThrottle"] = "00:00:00",
-            ["Messaging:RateLimits:MaxConnectionsPerUser"] = MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        messaging.Set("Messaging:TypingThrottle", TimeSpan.Zero).Set("Messaging:RateLimits:MaxConnectionsPerUser", MaxConnections);
         foreach (var rule in new[] { "Send", "Edit", "Typing", "Presence", "Sync", "MarkRead", "Conversations" })
         {
             // Sync: one more, for the one every connect makes.
             var burst = rule switch { "Send" => SendBurst, "Sync" => Burst + 1, "Conversations" => SendBurst, _ => Burst };
-            settings[$"Messaging:RateLimits:{rule}:Burst"] = burst.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            settings[$"Messaging:RateLimits:{rule}:Tokens"] = "1";
-            settings[$"Messaging:RateLimits:{rule}:Period"] = "1.00:00:00";
+            messaging.Set($"Messaging:RateLimits:{rule}:Burst", burst)
+                .Set($"Messaging:RateLimits:{rule}:Tokens", 1)
+                .Set($"Messaging:RateLimits:{rule}:Period", TimeSpan.FromDays(1));
         }
-        return settings;
     }
 }
 
@@ -51,11 +47,11 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
             await hub.Connection.InvokeAsync<JsonElement>("SendMessage", conversationId, $"ok-{i}", "fine", Array.Empty<long>());
         }
 
-        var refused = await Assert.ThrowsAsync<HubException>(() =>
-            hub.Connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "too-many", "one too many", Array.Empty<long>()));
+        var refused = await AssertHubErrorAsync(() =>
+            hub.Connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "too-many", "one too many", Array.Empty<long>()), "rate-limited");
 
-        Assert.Matches(RetryAfterMessage(), HubErrors.Text(refused));
-        Assert.StartsWith("rate-limited: too many messages; retry after ", HubErrors.Text(refused));
+        Assert.Matches(RetryAfterMessage(), refused);
+        Assert.StartsWith("rate-limited: too many messages; retry after ", refused);
         var stored = await HistoryAsync(a, conversationId);
         Assert.Equal(RateLimitFixture.SendBurst, stored.Count);
         Assert.DoesNotContain("too-many", stored);
@@ -87,11 +83,11 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
         for (var i = 0; i < RateLimitFixture.Burst; i++)
         {
             var error = await Record.ExceptionAsync(call);
-            Assert.False(error is not null && HubErrors.Text(error).StartsWith("rate-limited:", StringComparison.Ordinal), error?.Message);
+            Assert.False(error is not null && HubErrorText(error).StartsWith("rate-limited:", StringComparison.Ordinal), error?.Message);
         }
-        var refused = await Assert.ThrowsAsync<HubException>(call);
+        var refused = await AssertHubErrorAsync(call, "rate-limited");
 
-        Assert.Matches(RetryAfterMessage(), HubErrors.Text(refused));
+        Assert.Matches(RetryAfterMessage(), refused);
     }
 
     [Fact]
@@ -105,7 +101,7 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
             await hub.Connection.InvokeAsync("EditMessage", conversationId, seq, $"edit {i}");
         }
 
-        await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync("EditMessage", conversationId, seq, "refused edit"));
+        await AssertHubErrorAsync(() => hub.Connection.InvokeAsync("EditMessage", conversationId, seq, "refused edit"), "rate-limited");
 
         Assert.Equal(new[] { $"edit {RateLimitFixture.Burst - 1}" }, await HistoryAsync(a, conversationId, field: "text"));
     }
@@ -126,7 +122,7 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
             }
             catch (HubException e)
             {
-                return (Id: $"flood-{i}", Error: HubErrors.Text(e));
+                return (Id: $"flood-{i}", Error: HubErrorText(e));
             }
         }).ToList();
         var bobSends = Enumerable.Range(0, RateLimitFixture.SendBurst).Select(i =>
@@ -169,7 +165,7 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
     public async Task SendingOverHttpBeyondTheLimitAnswers429RateLimitedWithRetryAfterAndStoresNothing()
     {
         var (a, _, conversationId) = await fixture.CreatePairAsync();
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
         for (var i = 0; i < RateLimitFixture.SendBurst; i++)
         {
             using var ok = await client.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = $"h{i}", text = "fine" });
@@ -190,7 +186,7 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
         var c = await fixture.Identity.CreateUserAsync();
         var d = await fixture.Identity.CreateUserAsync();
         var groupId = await fixture.CreateGroupAsync(owner, "limited", b);
-        using var client = fixture.ClientFor(owner);
+        using var client = fixture.Messaging.ClientFor(owner);
         using (var added = await client.PostAsJsonAsync($"/api/conversations/{groupId}/members", new { userId = c.Id }))
         {
             Assert.Equal(HttpStatusCode.OK, added.StatusCode);
@@ -202,7 +198,7 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
 
         await AssertRateLimitedAsync(refusedAdd);
         await AssertRateLimitedAsync(refusedGroup);
-        using var view = fixture.ClientFor(b);
+        using var view = fixture.Messaging.ClientFor(b);
         var group = await view.GetFromJsonAsync<JsonElement>($"/api/conversations/{groupId}");
         Assert.DoesNotContain(d.Id, group.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("userId").GetInt64()));
     }
@@ -211,8 +207,8 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
     public async Task OneUsersLimitDoesNotTouchAnotherUsers()
     {
         var (a, b, conversationId) = await fixture.CreatePairAsync();
-        using var alice = fixture.ClientFor(a);
-        using var bob = fixture.ClientFor(b);
+        using var alice = fixture.Messaging.ClientFor(a);
+        using var bob = fixture.Messaging.ClientFor(b);
         for (var i = 0; i < RateLimitFixture.SendBurst; i++)
         {
             (await alice.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { clientMessageId = $"a{i}", text = "x" })).Dispose();
@@ -227,17 +223,14 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
 
     private static async Task AssertRateLimitedAsync(HttpResponseMessage response)
     {
-        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        await AssertProblemAsync(response, HttpStatusCode.TooManyRequests, "rate-limited");
         Assert.True(int.Parse(Assert.Single(response.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture) >= 1);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("https://chat.example/problems/rate-limited", problem.GetProperty("type").GetString());
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     /// <summary>The given field of every message in the conversation, oldest first (client message ids by default).</summary>
     private async Task<List<string>> HistoryAsync(TestUser reader, long conversationId, string field = "clientMessageId")
     {
-        using var client = fixture.ClientFor(reader);
+        using var client = fixture.Messaging.ClientFor(reader);
         var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages?limit=200");
         return page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty(field).GetString()!).ToList();
     }
@@ -286,13 +279,4 @@ public sealed partial class RateLimitTests(RateLimitFixture fixture) : IClassFix
 
     [GeneratedRegex(@"^rate-limited: too many [a-z ]+; retry after [1-9][0-9]* s$")]
     private static partial Regex RetryAfterMessage();
-}
-
-/// <summary>What a hub method threw, as its <c>HubException</c> said it ("code: detail"), without the text SignalR puts before it.</summary>
-public static class HubErrors
-{
-    private const string Marker = "HubException: ";
-
-    public static string Text(Exception error) =>
-        error.Message.IndexOf(Marker, StringComparison.Ordinal) is var at and >= 0 ? error.Message[(at + Marker.Length)..] : error.Message;
 }

@@ -1,10 +1,8 @@
-extern alias MessagingService;
-
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chat.Messaging.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using MessagingService::Chat.Messaging.Messages;
 
 namespace Chat.Messaging.Tests;
 
@@ -14,14 +12,11 @@ public sealed class RetentionFixture : MessagingFixture
     public static readonly FakeTimeProvider Clock = new(DateTimeOffset.UtcNow);
 
     public RetentionFixture()
-        : base(
-            new Dictionary<string, string?>
-            {
-                ["Messaging:RetentionDays"] = "90",
-                ["Messaging:RetentionBatchSize"] = "2",
-                ["Messaging:RetentionSweepInterval"] = "1.00:00:00",
-            },
-            services => services.AddSingleton<TimeProvider>(Clock))
+        : base(messaging => messaging
+            .Set("Messaging:RetentionDays", 90)
+            .Set("Messaging:RetentionBatchSize", 2)
+            .Set("Messaging:RetentionSweepInterval", TimeSpan.FromDays(1))
+            .Clock(Clock))
     {
     }
 }
@@ -44,7 +39,7 @@ public sealed class RetentionTests(RetentionFixture fixture) : IClassFixture<Ret
 
         await fixture.Messaging.Services.GetRequiredService<RetentionService>().SweepAsync(CancellationToken.None);
 
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
         var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages");
         var remaining = Assert.Single(page.GetProperty("messages").EnumerateArray());
         Assert.Equal(fresh, remaining.GetProperty("seq").GetInt64());

@@ -12,11 +12,8 @@ namespace Chat.Messaging.Tests;
 /// Ending a session in Identity ends it in Messaging within one poll of the revocation feed: HTTP calls with its
 /// access token are refused and its hub connections closed, while the user's other sessions go on.
 /// </summary>
-public sealed class SessionRevocationTests() : MessagingFixture(new Dictionary<string, string?>
-{
-    // A short poll, so the tests wait briefly; they wait for the outcome, never for a duration.
-    ["Chat:Tokens:RevocationPollInterval"] = "00:00:00.050",
-})
+// A short poll, so the tests wait briefly; they wait for the outcome, never for a duration.
+public sealed class SessionRevocationTests() : MessagingFixture(messaging => messaging.Set("Chat:Tokens:RevocationPollInterval", TimeSpan.FromMilliseconds(50)))
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 

@@ -1,19 +1,15 @@
-extern alias MessagingService;
-
 using System.Text.Json;
+using Chat.Messaging.Storage;
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using MessagingService::Chat.Messaging.Storage;
 
 namespace Chat.Messaging.Tests;
 
 /// <summary>Messaging with the shipped Sync limits: 500 messages and 2,000,000 characters per reply.</summary>
-public sealed class DefaultSyncLimitsFixture() : MessagingFixture(new Dictionary<string, string?>
-{
-    ["Messaging:MaxSyncMessages"] = MaxMessages.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    ["Messaging:MaxSyncCharacters"] = MaxCharacters.ToString(System.Globalization.CultureInfo.InvariantCulture),
-})
+public sealed class DefaultSyncLimitsFixture() : MessagingFixture(messaging => messaging
+    .Set("Messaging:MaxSyncMessages", MaxMessages)
+    .Set("Messaging:MaxSyncCharacters", MaxCharacters))
 {
     public const int MaxMessages = 500;
 

@@ -1,12 +1,11 @@
-extern alias MessagingService;
-
 using System.Collections.Concurrent;
 using System.Net;
+using Chat.Messaging.Storage;
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using MessagingService::Chat.Messaging.Storage;
+using static Chat.Testing.ProblemAssertions;
 
 namespace Chat.Messaging.Tests;
 
@@ -14,16 +13,13 @@ namespace Chat.Messaging.Tests;
 /// Messaging whose conversation store counts membership lookups; typing neither throttled nor rate-limited, and the
 /// relay's member lists kept for an hour, so only a membership change can end them.
 /// </summary>
-public sealed class TypingMembershipFixture() : MessagingFixture(
-    new Dictionary<string, string?>
-    {
-        ["Messaging:TypingThrottle"] = "00:00:00",
-        ["Messaging:TypingMembershipCacheDuration"] = "00:10:00",
-        ["Messaging:RateLimits:Typing:Burst"] = "1000000",
-        ["Messaging:RateLimits:Typing:Tokens"] = "1000000",
-    },
-    services => services.AddSingleton<IConversationStore>(sp =>
-        new CountingConversationStore(ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp))))
+public sealed class TypingMembershipFixture() : MessagingFixture(messaging => messaging
+    .Set("Messaging:TypingThrottle", TimeSpan.Zero)
+    .Set("Messaging:TypingMembershipCacheDuration", TimeSpan.FromMinutes(10))
+    .Set("Messaging:RateLimits:Typing:Burst", 1_000_000)
+    .Set("Messaging:RateLimits:Typing:Tokens", 1_000_000)
+    .Services(services => services.AddSingleton<IConversationStore>(sp =>
+        new CountingConversationStore(ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp)))))
 {
     public CountingConversationStore Store => (CountingConversationStore)Messaging.Services.GetRequiredService<IConversationStore>();
 }
@@ -41,7 +37,7 @@ public sealed class TypingMembershipTests(TypingMembershipFixture fixture) : ICl
         for (var i = 0; i < 1000; i++)
         {
             var error = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync("Typing", conversationId));
-            refusals += HubErrors.Text(error).StartsWith("conversation-not-found:", StringComparison.Ordinal) ? 1 : 0;
+            refusals += HubErrorText(error).StartsWith("conversation-not-found:", StringComparison.Ordinal) ? 1 : 0;
         }
 
         Assert.Equal(1000, refusals);
@@ -60,16 +56,15 @@ public sealed class TypingMembershipTests(TypingMembershipFixture fixture) : ICl
         await removedHub.Connection.InvokeAsync("Typing", groupId);
         await staysHub.NextAsync("TypingChanged", t => t.GetProperty("userId").GetInt64() == removed.Id);
 
-        using var client = fixture.ClientFor(owner);
+        using var client = fixture.Messaging.ClientFor(owner);
         using (var removal = await client.DeleteAsync($"/api/conversations/{groupId}/members/{removed.Id}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, removal.StatusCode);
         }
-        var refused = await Assert.ThrowsAsync<HubException>(() => removedHub.Connection.InvokeAsync("Typing", groupId));
+        var refused = await AssertHubErrorAsync(() => removedHub.Connection.InvokeAsync("Typing", groupId), "conversation-not-found");
         await using var ownerHub = await fixture.ConnectAsync(owner);
         await ownerHub.Connection.InvokeAsync("Typing", groupId);
 
-        Assert.StartsWith("conversation-not-found:", HubErrors.Text(refused));
         var seen = await staysHub.ReadUntilAsync("TypingChanged", t => t.GetProperty("userId").GetInt64() == owner.Id);
         Assert.DoesNotContain(seen, e => e.Name == "TypingChanged" && e.Payload.GetProperty("userId").GetInt64() == removed.Id);
     }

@@ -1,53 +1,27 @@
-extern alias PresenceService;
-
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
-using PresenceProgram = PresenceService::Program;
 
 namespace Chat.Presence.Tests;
 
 /// <summary>Run against Garnet and against a real redis-server: the Redis mode is first class.</summary>
 public abstract class PresenceApiTests : IDisposable
 {
-    private readonly ServiceRouter _router = new();
-    private readonly IRedisFixture _server;
-    private readonly IdentityFactory _identity;
-    private readonly ChatServiceFactory<PresenceProgram> _presence;
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly ChatCluster _cluster;
 
-    protected PresenceApiTests(IRedisFixture server)
-    {
-        _server = server;
-        _identity = new IdentityFactory(_router);
-        _router.Add("identity", () => _identity.Server.CreateHandler());
-        _presence = new ChatServiceFactory<PresenceProgram>(_router, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = _server.ConnectionString,
-            // These tests are about the tracker; who may see whom needs Messaging, and is tested with it (PresenceRelayTests).
-            ["Presence:RestrictToContacts"] = "false",
-            ["Presence:HeartbeatTimeout"] = "00:00:30",
-        })
-        {
-            TestServices = services => services.AddSingleton<TimeProvider>(_time),
-        };
-    }
+    protected PresenceApiTests(IRedisFixture server) =>
+        _cluster = PresenceOnly.Start(server, _time, presence => presence.Set("Presence:HeartbeatTimeout", TimeSpan.FromSeconds(30)));
 
-    public void Dispose()
-    {
-        _presence.Dispose();
-        _identity.Dispose();
-        _server.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
     public async Task AUserIsOnlineWhileAnyConnectionIsOpenAndOfflineWithLastSeenWhenTheLastCloses()
     {
-        var viewer = await _identity.CreateUserAsync();
+        var viewer = await _cluster.CreateUserAsync();
         const long userId = 4242;
         await ReportAsync("heartbeats", (userId, "tab-1"), (userId, "phone-1"));
 
@@ -58,16 +32,16 @@ public abstract class PresenceApiTests : IDisposable
         await ReportAsync("disconnects", (userId, "phone-1"));
         var offline = await GetAsync(viewer, userId);
 
-        Assert.Equal("online", online.GetProperty("status").GetString());
-        Assert.Equal("online", stillOnline.GetProperty("status").GetString());
-        Assert.Equal("offline", offline.GetProperty("status").GetString());
-        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds(), offline.GetProperty("lastSeen").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        Assert.Equal("online", online.Status);
+        Assert.Equal("online", stillOnline.Status);
+        Assert.Equal("offline", offline.Status);
+        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds(), offline.LastSeen!.Value.ToUnixTimeMilliseconds());
     }
 
     [Fact]
     public async Task AConnectionWhoseReplicaStoppedHeartbeatingExpiresWithinTheTimeout()
     {
-        var viewer = await _identity.CreateUserAsync();
+        var viewer = await _cluster.CreateUserAsync();
         const long userId = 777;
         await ReportAsync("heartbeats", (userId, "doomed"));
 
@@ -76,25 +50,25 @@ public abstract class PresenceApiTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(2));
         var afterTimeout = await GetAsync(viewer, userId);
 
-        Assert.Equal("online", beforeTimeout.GetProperty("status").GetString());
-        Assert.Equal("offline", afterTimeout.GetProperty("status").GetString());
+        Assert.Equal("online", beforeTimeout.Status);
+        Assert.Equal("offline", afterTimeout.Status);
     }
 
     [Fact]
     public async Task ANeverSeenUserIsOfflineWithNoLastSeen()
     {
-        var viewer = await _identity.CreateUserAsync();
+        var viewer = await _cluster.CreateUserAsync();
 
         var presence = await GetAsync(viewer, 99_999);
 
-        Assert.Equal("offline", presence.GetProperty("status").GetString());
-        Assert.Equal(JsonValueKind.Null, presence.GetProperty("lastSeen").ValueKind);
+        Assert.Equal("offline", presence.Status);
+        Assert.Null(presence.LastSeen);
     }
 
     [Fact]
     public async Task GoingOnlineIsPublishedOnTheChangesChannel()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_cluster.Redis.ConnectionString);
         var published = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("chat:presence:changes"), (_, value) => published.TrySetResult(value!));
 
@@ -108,7 +82,7 @@ public abstract class PresenceApiTests : IDisposable
     [Fact]
     public async Task ConnectionReportsWithoutTheInternalKeyAreForbidden()
     {
-        using var client = _presence.CreateClient();
+        using var client = _cluster.Presence.CreateClient();
 
         using var response = await client.PostAsJsonAsync("/internal/presence/heartbeats",
             new { connections = new[] { new { userId = 1, connectionId = "forged" } } });
@@ -119,7 +93,7 @@ public abstract class PresenceApiTests : IDisposable
     [Fact]
     public async Task AskingForPresenceNeedsAToken()
     {
-        using var client = _presence.CreateClient();
+        using var client = _cluster.Presence.CreateClient();
 
         using var response = await client.GetAsync("/api/presence?userIds=1");
 
@@ -132,31 +106,18 @@ public abstract class PresenceApiTests : IDisposable
     [InlineData("-5")]
     public async Task MalformedUserIdsAreAValidationProblem(string userIds)
     {
-        var viewer = await _identity.CreateUserAsync();
-        using var client = _presence.CreateClient();
-        client.DefaultRequestHeaders.Authorization = viewer.Authorization;
+        var viewer = await _cluster.CreateUserAsync();
+        using var client = _cluster.Presence.ClientFor(viewer);
 
         using var response = await client.GetAsync($"/api/presence?userIds={userIds}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    private async Task ReportAsync(string what, params (long UserId, string ConnectionId)[] connections)
-    {
-        using var client = _presence.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Chat-Internal-Key", ChatServiceFactory<PresenceProgram>.InternalKey);
-        using var response = await client.PostAsJsonAsync($"/internal/presence/{what}",
-            new { connections = connections.Select(c => new { userId = c.UserId, connectionId = c.ConnectionId }) });
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-    }
+    private Task ReportAsync(string what, params (long UserId, string ConnectionId)[] connections) =>
+        _cluster.ReportPresenceAsync(what, new { connections = connections.Select(c => new { userId = c.UserId, connectionId = c.ConnectionId }) });
 
-    private async Task<JsonElement> GetAsync(TestUser viewer, long userId)
-    {
-        using var client = _presence.CreateClient();
-        client.DefaultRequestHeaders.Authorization = viewer.Authorization;
-        var all = await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={userId}");
-        return Assert.Single(all!);
-    }
+    private async Task<PresenceResponse> GetAsync(TestUser viewer, long userId) => Assert.Single(await _cluster.PresenceOfAsync(viewer, userId));
 }
 
 public sealed class GarnetPresenceApiTests() : PresenceApiTests(new GarnetFixture());

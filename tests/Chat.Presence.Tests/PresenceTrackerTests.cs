@@ -1,13 +1,8 @@
-extern alias PresenceService;
-
 using System.Text.Json;
 using Chat.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
-using ConnectionReport = PresenceService::Chat.Presence.ConnectionReport;
-using PresenceOptions = PresenceService::Chat.Presence.PresenceOptions;
-using PresenceTracker = PresenceService::Chat.Presence.PresenceTracker;
 
 namespace Chat.Presence.Tests;
 

@@ -1,5 +1,4 @@
-using System.IO.Compression;
-using System.Text;
+using Chat.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -60,7 +59,7 @@ public sealed class BrowserGroupChatTests(ChatApp app) : BrowserTest(app)
         if (ScreenshotDirectory is not null)
         {
             // A picture in the group, as the README shows it.
-            await bob.SetInputFilesAsync("#file-input", new FilePayload { Name = "sunset.png", MimeType = "image/png", Buffer = TestPictures.Gradient(480, 300) });
+            await bob.SetInputFilesAsync("#file-input", new FilePayload { Name = "sunset.png", MimeType = "image/png", Buffer = TestImages.Gradient(480, 300) });
             await bob.Locator("#attachments .attachment[data-state='done']").WaitForAsync(new() { Timeout = Patience });
             await SendAsync(bob, "The view from the cabin!");
             await alice.Locator("#messages .media-image img").WaitForAsync(new() { Timeout = Patience });
@@ -105,7 +104,7 @@ public sealed class BrowserGroupChatTests(ChatApp app) : BrowserTest(app)
             await release.Task;
             await route.ContinueAsync();
         });
-        await alice.SetInputFilesAsync("#file-input", new FilePayload { Name = "dot.png", MimeType = "image/png", Buffer = TinyPng() });
+        await alice.SetInputFilesAsync("#file-input", new FilePayload { Name = "dot.png", MimeType = "image/png", Buffer = TestImages.Png(2, 2) });
 
         var attachment = alice.Locator("#attachments .attachment").Filter(new() { HasText = "dot.png" });
         await Expect(attachment).ToHaveAttributeAsync("data-state", "uploading", new() { Timeout = Patience });
@@ -126,7 +125,7 @@ public sealed class BrowserGroupChatTests(ChatApp app) : BrowserTest(app)
         await OpenDirectChatAsync(alice, bobName, "Bob");
         var conversationId = await OpenConversationIdAsync(alice);
 
-        await alice.SetInputFilesAsync("#file-input", new FilePayload { Name = "dot.png", MimeType = "image/png", Buffer = TinyPng() });
+        await alice.SetInputFilesAsync("#file-input", new FilePayload { Name = "dot.png", MimeType = "image/png", Buffer = TestImages.Png(2, 2) });
         await Expect(alice.Locator("#attachments .attachment")).ToHaveAttributeAsync("data-state", "done", new() { Timeout = Patience });
         await SendAsync(alice, "Here is the map");
 
@@ -150,46 +149,5 @@ public sealed class BrowserGroupChatTests(ChatApp app) : BrowserTest(app)
         await result.ClickAsync();
         await Expect(result).ToHaveAttributeAsync("aria-pressed", "true");
         return userId;
-    }
-
-    /// <summary>A 2×2 PNG (red, green, blue, white), made here so the test needs no file.</summary>
-    internal static byte[] TinyPng()
-    {
-        byte[] pixels = [0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 255, 255];
-        using var raw = new MemoryStream();
-        using (var zlib = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            zlib.Write(pixels);
-        }
-        using var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        Chunk(png, "IHDR", [0, 0, 0, 2, 0, 0, 0, 2, 8, 2, 0, 0, 0]);
-        Chunk(png, "IDAT", raw.ToArray());
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-
-        static void Chunk(Stream png, string type, byte[] data)
-        {
-            var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-            png.Write(BigEndian((uint)data.Length));
-            png.Write(typed);
-            png.Write(BigEndian(Crc32(typed)));
-        }
-
-        static uint Crc32(byte[] bytes)
-        {
-            var crc = 0xFFFFFFFFu;
-            foreach (var b in bytes)
-            {
-                crc ^= b;
-                for (var bit = 0; bit < 8; bit++)
-                {
-                    crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-                }
-            }
-            return ~crc;
-        }
-
-        static byte[] BigEndian(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
     }
 }

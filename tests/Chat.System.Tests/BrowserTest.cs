@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Chat.System.Tests;
 
@@ -65,6 +66,39 @@ public abstract class BrowserTest(ChatApp app) : IAsyncLifetime
         await page.ClickAsync("#signup");
         await page.Locator("#me").Filter(new() { HasText = displayName }).WaitForAsync(new() { Timeout = Patience });
         return page;
+    }
+
+    /// <summary>Alice in a window of her own, in a direct conversation (open on her page, connected) with Bob, who calls over HTTP.</summary>
+    protected async Task<(IPage Alice, HttpClient BobHttp, string ConversationId)> AliceInADirectChatWithBobAsync()
+    {
+        var alice = await SignUpInNewWindowAsync(Unique("alice"), "Alice");
+        var bobName = Unique("bob");
+        var bob = await App.SignUpAsync(bobName);
+        var bobHttp = App.CreateClient(bob.Token);
+        await OpenDirectChatAsync(alice, bobName, bobName);
+        var conversationId = await OpenConversationIdAsync(alice);
+        await WaitUntilConnectedAsync(alice);
+        return (alice, bobHttp, conversationId);
+    }
+
+    /// <summary>
+    /// Kills Messaging and waits until the page says it is disconnected, then runs <paramref name="whileDisconnected"/>.
+    /// The page then stays offline while Messaging starts again and <paramref name="whileAway"/> runs, so what that
+    /// changes reaches the page only through catch-up; then it comes back, and this returns once it has reconnected.
+    /// </summary>
+    protected async Task RestartMessagingWhileThePageIsAwayAsync(IPage page, Func<Task> whileAway, Func<Task>? whileDisconnected = null)
+    {
+        var replica = await App.CrashMessagingAsync();
+        await Expect(page.Locator("#connection-banner")).ToBeVisibleAsync(new() { Timeout = Patience });
+        if (whileDisconnected is not null)
+        {
+            await whileDisconnected();
+        }
+        await page.Context.SetOfflineAsync(true);
+        await App.StartMessagingAgainAsync(replica);
+        await whileAway();
+        await page.Context.SetOfflineAsync(false);
+        await Expect(page.Locator("#connection-banner")).ToBeHiddenAsync(new() { Timeout = 30_000 });
     }
 
     /// <summary>The hub connection is up (the banner's status, hidden or not, says so).</summary>

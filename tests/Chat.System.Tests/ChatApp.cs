@@ -162,26 +162,19 @@ public class ChatApp : IAsyncLifetime
         return (id, (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!);
     }
 
-    /// <summary>
-    /// Connects as a real client does: start, then Sync. SignalR completes the handshake before the server has
-    /// subscribed the connection to its user's backplane channel; a hub call returns only after that.
-    /// </summary>
-    public static async Task StartAndSyncAsync(HubConnection connection)
-    {
-        await connection.StartAsync();
-        await connection.InvokeAsync<JsonElement>("Sync", Array.Empty<object>());
-    }
-
     /// <summary>A SignalR client through the gateway, WebSockets only, token in the query as a browser sends it.</summary>
-    public HubConnection CreateHubConnection(string accessToken) =>
-        new HubConnectionBuilder()
+    /// <param name="reconnect">How it reconnects when the connection drops; null: it does not.</param>
+    public HubConnection CreateHubConnection(string accessToken, IRetryPolicy? reconnect = null)
+    {
+        var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(Gateway, "/hubs/chat"), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
                 options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
-            })
-            .Build();
+            });
+        return (reconnect is null ? builder : builder.WithAutomaticReconnect(reconnect)).Build();
+    }
 
     protected static int FreeLoopbackPort()
     {

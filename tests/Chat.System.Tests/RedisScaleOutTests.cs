@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chat.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.System.Tests;
@@ -63,12 +64,12 @@ public sealed class RedisScaleOutTests(RedisChatApp app) : IClassFixture<RedisCh
             var connection = app.CreateHubConnection(bob.Token);
             var inbox = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             connection.On<JsonElement>("MessageReceived", message => inbox.TrySetResult(message.GetProperty("seq").GetInt64()));
-            await ChatApp.StartAndSyncAsync(connection);
+            await connection.StartAndSyncAsync();
             bobConnections.Add(connection);
             inboxes.Add(inbox);
         }
         await using var aliceHub = app.CreateHubConnection(alice.Token);
-        await ChatApp.StartAndSyncAsync(aliceHub);
+        await aliceHub.StartAndSyncAsync();
 
         var sent = await aliceHub.InvokeAsync<JsonElement>("SendMessage", conversationId, Guid.NewGuid().ToString(), "via redis", Array.Empty<long>());
 

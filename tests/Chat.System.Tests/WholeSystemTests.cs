@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chat.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.System.Tests;
@@ -16,8 +17,8 @@ public sealed class WholeSystemTests(ChatApp app)
         await using var bobHub = app.CreateHubConnection(bob.Token);
         var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         bobHub.On<JsonElement>("MessageReceived", message => received.TrySetResult(message));
-        await ChatApp.StartAndSyncAsync(aliceHub);
-        await ChatApp.StartAndSyncAsync(bobHub);
+        await aliceHub.StartAndSyncAsync();
+        await bobHub.StartAndSyncAsync();
         using var client = app.CreateClient(alice.Token);
         using var opened = await client.PostAsJsonAsync("/api/conversations/direct", new { userId = bob.Id });
         var conversationId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
@@ -42,7 +43,7 @@ public sealed class WholeSystemTests(ChatApp app)
         await using var carolHub = app.CreateHubConnection(carol.Token);
 
         var before = await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={carol.Id}");
-        await ChatApp.StartAndSyncAsync(carolHub);
+        await carolHub.StartAndSyncAsync();
         var online = await PollAsync(async () =>
             (await client.GetFromJsonAsync<JsonElement[]>($"/api/presence?userIds={carol.Id}"))![0].GetProperty("status").GetString() == "online");
 

@@ -35,6 +35,22 @@ public class ChatServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint
 
     public string DataDirectory { get; }
 
+    /// <summary>A client of this service, signed in as <paramref name="user"/> (anonymous when null).</summary>
+    public HttpClient ClientFor(TestUser? user)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = user?.Authorization;
+        return client;
+    }
+
+    /// <summary>A client of this service's internal API, as another service calls it.</summary>
+    public HttpClient InternalClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Chat-Internal-Key", InternalKey);
+        return client;
+    }
+
     /// <summary>Replaces services before the host starts (a fake clock, say).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 

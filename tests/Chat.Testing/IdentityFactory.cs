@@ -1,15 +1,13 @@
-extern alias IdentityService;
-
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using IdentityService::Chat.Identity.Tokens;
+using Chat.Identity.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using IdentityProgram = IdentityService::Program;
+using IdentityEntry = Chat.Identity.IdentityOptions;
 
 namespace Chat.Testing;
 
@@ -21,7 +19,7 @@ public sealed record TestUser(long Id, string Username, string DisplayName, stri
 /// <summary>The real Identity service, to sign users up and mint the tokens other services validate.</summary>
 /// <remarks>Sign-up and login limits are set out of reach unless <paramref name="settings"/> names them: tests create many users from one address.</remarks>
 public sealed class IdentityFactory(ServiceRouter router, IDictionary<string, string?>? settings = null)
-    : ChatServiceFactory<IdentityProgram>(router, WithGenerousRateLimits(settings))
+    : ChatServiceFactory<IdentityEntry>(router, WithGenerousRateLimits(settings))
 {
     public const string Password = "a long enough passphrase";
 
@@ -33,7 +31,7 @@ public sealed class IdentityFactory(ServiceRouter router, IDictionary<string, st
         using var client = CreateClient();
         using var created = await client.PostAsJsonAsync("/api/identity/users", new { username, password = Password });
         created.EnsureSuccessStatusCode();
-        var user = (await created.Content.ReadFromJsonAsync<UserBody>())!;
+        var user = (await created.Content.ReadFromJsonAsync<UserResponse>())!;
         return new TestUser(user.Id, user.Username, user.DisplayName, await LogInAsync(client, username));
     }
 
@@ -74,10 +72,6 @@ public sealed class IdentityFactory(ServiceRouter router, IDictionary<string, st
     {
         using var response = await client.PostAsJsonAsync("/api/identity/tokens", new { username, password = Password });
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        return (await response.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
     }
-
-    private sealed record UserBody(long Id, string Username, string DisplayName);
-
-    private sealed record TokenBody(string AccessToken, int ExpiresIn);
 }

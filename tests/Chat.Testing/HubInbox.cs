@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace Chat.Messaging.Tests;
+namespace Chat.Testing;
 
 /// <summary>One hub connection and every event it received, in arrival order.</summary>
 public sealed class HubInbox : IAsyncDisposable

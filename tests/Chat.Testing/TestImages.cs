@@ -10,12 +10,28 @@ using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Chat.Media.Tests;
+namespace Chat.Testing;
 
 /// <summary>Real images made with ImageSharp, so every format the service accepts is exercised with true bytes.</summary>
 public static class TestImages
 {
     public static byte[] Png(int width, int height) => Encode(width, height, new PngEncoder());
+
+    /// <summary>A sunset-coloured gradient PNG: something worth looking at in a screenshot.</summary>
+    public static byte[] Gradient(int width, int height)
+    {
+        using var image = new Image<Rgb24>(width, height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                image[x, y] = new Rgb24((byte)(255 - y * 120 / height), (byte)(90 + x * 110 / width), (byte)(60 + y * 180 / height));
+            }
+        }
+        using var output = new MemoryStream();
+        image.Save(output, new PngEncoder());
+        return output.ToArray();
+    }
 
     public static byte[] Jpeg(int width, int height, ushort? exifOrientation = null) => Encode(width, height, new JpegEncoder(), exifOrientation);
 
