@@ -1,8 +1,7 @@
-extern alias IdentityService;
 
 using Chat.Sqlite;
 using Chat.Testing;
-using IdentityService::Chat.Identity.Tokens;
+using Chat.Identity.Tokens;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Chat.Identity.Tests;

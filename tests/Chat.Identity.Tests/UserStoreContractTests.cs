@@ -1,9 +1,8 @@
-extern alias IdentityService;
 
 using Chat.Mongo;
 using Chat.Sqlite;
 using Chat.Testing;
-using IdentityService::Chat.Identity.Users;
+using Chat.Identity.Users;
 
 namespace Chat.Identity.Tests;
 

@@ -1,8 +1,7 @@
-extern alias MediaService;
 
 using System.Security.Cryptography;
 using Chat.Testing;
-using MediaService::Chat.Media.Storage;
+using Chat.Media.Storage;
 
 namespace Chat.Media.Tests;
 

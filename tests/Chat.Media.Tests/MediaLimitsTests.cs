@@ -13,7 +13,7 @@ public sealed class MediaLimitsTests : IDisposable
     {
         var user = await _services.CreateUserAsync();
 
-        using var response = await _services.Client(user).GetAsync("/api/media/limits");
+        using var response = await _services.Media.ClientFor(user).GetAsync("/api/media/limits");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($$"""{"maxUploadBytes":{{MediaServices.MaxUploadBytes}}}""", await response.Content.ReadAsStringAsync());
@@ -22,7 +22,7 @@ public sealed class MediaLimitsTests : IDisposable
     [Fact]
     public async Task TheUploadLimitNeedsAToken()
     {
-        using var response = await _services.Client(null).GetAsync("/api/media/limits");
+        using var response = await _services.Media.ClientFor(null).GetAsync("/api/media/limits");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

@@ -1,8 +1,7 @@
-extern alias MediaService;
 
 using Chat.Sqlite;
 using Chat.Testing;
-using MediaService::Chat.Media.Storage;
+using Chat.Media.Storage;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Chat.Media.Tests;

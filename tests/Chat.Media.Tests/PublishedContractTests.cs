@@ -56,7 +56,7 @@ public sealed class PublishedContractTests : IDisposable
         {
             (await client.PostAsync($"/api/media?conversationId={conversationId}", tooLarge)).Dispose();
         }
-        await _services.SendAsync(a, conversationId, image, file);
+        await _services.SendAsync(a, conversationId, "see attached", image, file);
 
         (await client.GetAsync("/api/media/limits")).Dispose();
         (await client.GetAsync($"/api/media/{image}/info")).Dispose();

@@ -1,7 +1,6 @@
-extern alias MessagingService;
 
 using Chat.Testing;
-using MessagingService::Chat.Messaging.Storage;
+using Chat.Messaging.Storage;
 
 namespace Chat.Messaging.Tests;
 

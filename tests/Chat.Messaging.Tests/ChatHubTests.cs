@@ -62,7 +62,7 @@ public sealed class ChatHubTests(MessagingFixture fixture) : IClassFixture<Messa
 
         Assert.Contains("HubException: service-unavailable:", error.Message, StringComparison.Ordinal);
         Assert.Contains("retry after 5 s", error.Message, StringComparison.Ordinal);
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
         var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages");
         Assert.Equal(0, page.GetProperty("messages").GetArrayLength());
     }

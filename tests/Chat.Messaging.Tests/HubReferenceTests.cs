@@ -1,11 +1,10 @@
-extern alias MessagingService;
 
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ChatHub = MessagingService::Chat.Messaging.Hubs.ChatHub;
-using IChatClient = MessagingService::Chat.Messaging.Contracts.IChatClient;
+using ChatHub = Chat.Messaging.Hubs.ChatHub;
+using IChatClient = Chat.Messaging.Contracts.IChatClient;
 
 namespace Chat.Messaging.Tests;
 

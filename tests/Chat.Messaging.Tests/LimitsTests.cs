@@ -12,7 +12,7 @@ public sealed class LimitsTests(MessagingFixture fixture) : IClassFixture<Messag
     public async Task AClientLearnsTheMessageLengthGroupSizeAndAttachmentLimitsFromTheServer()
     {
         var user = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(user);
+        using var client = fixture.Messaging.ClientFor(user);
 
         using var response = await client.GetAsync("/api/conversations/limits");
 
@@ -34,7 +34,7 @@ public sealed class LimitsTests(MessagingFixture fixture) : IClassFixture<Messag
     public async Task TheLimitsRouteLeavesConversationsByIdAlone()
     {
         var (a, _, conversationId) = await fixture.CreatePairAsync();
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
 
         var conversation = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}");
         using var limits = await client.GetAsync("/api/conversations/limits");
@@ -44,7 +44,7 @@ public sealed class LimitsTests(MessagingFixture fixture) : IClassFixture<Messag
     }
 }
 
-public sealed class LongMessagesFixture() : MessagingFixture(new Dictionary<string, string?> { ["Messaging:MaxMessageLength"] = "200000" });
+public sealed class LongMessagesFixture() : MessagingFixture(m => m.Set("Messaging:MaxMessageLength", 200_000));
 
 public sealed class LongMessagesTests(LongMessagesFixture fixture) : IClassFixture<LongMessagesFixture>
 {
@@ -52,7 +52,7 @@ public sealed class LongMessagesTests(LongMessagesFixture fixture) : IClassFixtu
     public async Task TheLimitsFollowTheConfiguredMessageLength()
     {
         var user = await fixture.Identity.CreateUserAsync();
-        using var client = fixture.ClientFor(user);
+        using var client = fixture.Messaging.ClientFor(user);
 
         var limits = await client.GetFromJsonAsync<JsonElement>("/api/conversations/limits");
 
@@ -69,7 +69,7 @@ public sealed class LongMessagesTests(LongMessagesFixture fixture) : IClassFixtu
         var text = new string('é', 200_000);
 
         var ack = await connection.InvokeAsync<JsonElement>("SendMessage", conversationId, "longest", text, Array.Empty<long>());
-        using var client = fixture.ClientFor(a);
+        using var client = fixture.Messaging.ClientFor(a);
         var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages?after={ack.GetProperty("seq").GetInt64() - 1}&limit=1");
 
         Assert.Equal(text, page.GetProperty("messages")[0].GetProperty("text").GetString());

@@ -1,6 +1,5 @@
-extern alias MessagingService;
 
-using MessagingService::Chat.Messaging.Storage;
+using Chat.Messaging.Storage;
 
 namespace Chat.Messaging.Tests;
 

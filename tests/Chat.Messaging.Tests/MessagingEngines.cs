@@ -1,8 +1,7 @@
-extern alias MessagingService;
 
 using Chat.Mongo;
 using Chat.Testing;
-using MessagingService::Chat.Messaging.Storage;
+using Chat.Messaging.Storage;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Chat.Messaging.Tests;

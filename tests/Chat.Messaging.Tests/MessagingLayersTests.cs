@@ -1,9 +1,7 @@
-extern alias MessagingService;
 
 using System.Reflection;
 using System.Text.RegularExpressions;
 using NetArchTest.Rules;
-using MessagingProgram = MessagingService::Program;
 
 namespace Chat.Messaging.Tests;
 
@@ -30,7 +28,7 @@ public sealed class MessagingLayersTests
         ["Chat.Messaging.Extensions"] = 8,
     };
 
-    private static readonly Assembly Messaging = typeof(MessagingProgram).Assembly;
+    private static readonly Assembly Messaging = typeof(Chat.Messaging.MessagingOptions).Assembly;
 
     private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlySet<string>>> Graph = new(BuildGraph);
 

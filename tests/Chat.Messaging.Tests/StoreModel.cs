@@ -1,7 +1,6 @@
-extern alias MessagingService;
 
 using System.Globalization;
-using MessagingService::Chat.Messaging.Storage;
+using Chat.Messaging.Storage;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Sdk;
 

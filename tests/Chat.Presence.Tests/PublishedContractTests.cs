@@ -1,37 +1,15 @@
-extern alias PresenceService;
-
 using System.Net.Http.Json;
 using Chat.Testing;
-using PresenceProgram = PresenceService::Program;
 
 namespace Chat.Presence.Tests;
 
 /// <summary>Presence's OpenAPI document lists what the README promises and describes every answer the endpoint gives.</summary>
 public sealed class PublishedContractTests : IDisposable
 {
-    private readonly ServiceRouter _router = new();
-    private readonly GarnetFixture _garnet = new();
-    private readonly IdentityFactory _identity;
-    private readonly ChatServiceFactory<PresenceProgram> _presence;
+    // Who may see whom needs Messaging; the answer's shape is the same without it.
+    private readonly ChatCluster _cluster = PresenceOnly.Start(new GarnetFixture(), TimeProvider.System);
 
-    public PublishedContractTests()
-    {
-        _identity = new IdentityFactory(_router);
-        _router.Add("identity", () => _identity.Server.CreateHandler());
-        _presence = new ChatServiceFactory<PresenceProgram>(_router, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = _garnet.ConnectionString,
-            // Who may see whom needs Messaging; the answer's shape is the same without it.
-            ["Presence:RestrictToContacts"] = "false",
-        });
-    }
-
-    public void Dispose()
-    {
-        _presence.Dispose();
-        _identity.Dispose();
-        _garnet.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
     public async Task TheDocumentListsEveryPresenceEndpointOfTheReadmeContract()
@@ -62,11 +40,10 @@ public sealed class PublishedContractTests : IDisposable
     {
         var contract = await ReadContractAsync();
         var checker = new ContractCheckingHandler(contract);
-        using var client = _presence.CreateDefaultClient(checker);
-        var viewer = await _identity.CreateUserAsync();
-        using (var internalClient = _presence.CreateClient())
+        using var client = _cluster.Presence.CreateDefaultClient(checker);
+        var viewer = await _cluster.Identity.CreateUserAsync();
+        using (var internalClient = _cluster.Presence.InternalClient())
         {
-            internalClient.DefaultRequestHeaders.Add("X-Chat-Internal-Key", ChatServiceFactory<PresenceProgram>.InternalKey);
             using var report = await internalClient.PostAsJsonAsync("/internal/presence/heartbeats",
                 new { connections = new[] { new { userId = 4242, connectionId = "tab-1" } } });
             report.EnsureSuccessStatusCode();
@@ -86,7 +63,7 @@ public sealed class PublishedContractTests : IDisposable
 
     private async Task<PublicApiContract> ReadContractAsync()
     {
-        using var client = _presence.CreateClient();
+        using var client = _cluster.Presence.CreateClient();
         return await PublicApiContract.ReadAsync(client);
     }
 }
