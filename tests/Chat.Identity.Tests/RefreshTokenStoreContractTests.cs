@@ -1,4 +1,3 @@
-
 using Chat.Sqlite;
 using Chat.Testing;
 using Chat.Identity.Tokens;

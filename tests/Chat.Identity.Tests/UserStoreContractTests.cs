@@ -1,4 +1,3 @@
-
 using Chat.Mongo;
 using Chat.Sqlite;
 using Chat.Testing;

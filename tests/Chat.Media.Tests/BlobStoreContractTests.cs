@@ -1,4 +1,3 @@
-
 using System.Security.Cryptography;
 using Chat.Testing;
 using Chat.Media.Storage;

@@ -1,4 +1,3 @@
-
 using Chat.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-
 using Chat.Messaging.Storage;
 
 namespace Chat.Messaging.Tests;

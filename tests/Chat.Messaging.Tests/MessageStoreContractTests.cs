@@ -1,4 +1,3 @@
-
 using Chat.Testing;
 using Chat.Messaging.Storage;
 

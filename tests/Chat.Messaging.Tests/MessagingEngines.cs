@@ -1,4 +1,3 @@
-
 using Chat.Mongo;
 using Chat.Testing;
 using Chat.Messaging.Storage;
