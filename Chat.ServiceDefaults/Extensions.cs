@@ -29,6 +29,8 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
 
+        // Every process answers failures as ProblemDetails, the gateway included (its own requests to a service can fail too).
+        builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<PeerUnavailableHandler>();
         builder.AddChatAuthentication();
         return builder;

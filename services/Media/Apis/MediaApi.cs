@@ -70,14 +70,9 @@ public static class MediaApi
 
     /// <summary>Streams the multipart <c>file</c> part to disk while hashing it; nothing is held whole in memory.</summary>
     public static async Task<Results<Created<MediaInfo>, ProblemHttpResult>> UploadAsync(
-        long? conversationId,
-        HttpContext context,
-        ConversationAccess access,
-        MediaUploader uploader,
-        SignedMediaUrls urls,
-        IOptions<MediaOptions> options,
-        CancellationToken cancellationToken)
+        long? conversationId, HttpContext context, [AsParameters] UploadServices services, CancellationToken cancellationToken)
     {
+        var (access, uploader, urls, options) = services;
         if (conversationId is null)
         {
             return MediaProblems.MissingConversation();
@@ -132,6 +127,9 @@ public static class MediaApi
         }
         return MediaProblems.MalformedUpload("The upload has no 'file' part.");
     }
+
+    /// <summary>What an upload needs from the container.</summary>
+    public sealed record UploadServices(ConversationAccess Access, MediaUploader Uploader, SignedMediaUrls Urls, IOptions<MediaOptions> Options);
 
     /// <summary>The metadata and fresh signed URLs, for members of the media's conversation only (for its uploader alone until sent).</summary>
     public static async Task<Results<Ok<MediaInfo>, ProblemHttpResult>> GetInfoAsync(
