@@ -6,35 +6,15 @@ using Chat.Testing;
 namespace Chat.Identity.Tests;
 
 /// <summary>Identity's OpenAPI document lists what the README promises and describes every answer the endpoints give.</summary>
-public sealed class PublishedContractTests : IDisposable
+public sealed class PublishedContractTests : PublishedDocumentTests, IDisposable
 {
     private readonly IdentityFactory _identity = new(new ServiceRouter());
 
     public void Dispose() => _identity.Dispose();
 
-    [Fact]
-    public async Task TheDocumentListsEveryIdentityEndpointOfTheReadmeContract()
-    {
-        var contract = await ReadContractAsync();
+    protected override string ReadmePrefix => "/api/identity/";
 
-        PublicContractAssert.ListsEveryReadmeEndpoint(contract, "/api/identity/");
-    }
-
-    [Fact]
-    public async Task TheDocumentHoldsOnlyPublicRoutesWithBearerAuthAndProblemDetails()
-    {
-        var contract = await ReadContractAsync();
-
-        PublicContractAssert.IsPublicAndDescribesAuthAndErrors(contract);
-    }
-
-    [Fact]
-    public async Task EveryOperationHasANameAndASummary()
-    {
-        var contract = await ReadContractAsync();
-
-        PublicContractAssert.NamesAndSummarisesEveryOperation(contract);
-    }
+    protected override HttpClient CreateServiceClient() => _identity.CreateClient();
 
     [Fact]
     public async Task EveryAnswerOfEveryEndpointIsDescribedByTheDocument()
@@ -82,11 +62,6 @@ public sealed class PublishedContractTests : IDisposable
         PublicContractAssert.DescribedEveryAnswer(contract, checker);
     }
 
-    private async Task<PublicApiContract> ReadContractAsync()
-    {
-        using var client = _identity.CreateClient();
-        return await PublicApiContract.ReadAsync(client);
-    }
 
     private static async Task<HttpResponseMessage> SendWithCookieAsync(HttpClient client, HttpMethod method, string path, string refreshToken)
     {

@@ -7,35 +7,15 @@ using Chat.Testing;
 namespace Chat.Media.Tests;
 
 /// <summary>Media's OpenAPI document lists what the README promises and describes every answer the endpoints give.</summary>
-public sealed class PublishedContractTests : IDisposable
+public sealed class PublishedContractTests : PublishedDocumentTests, IDisposable
 {
     private readonly MediaServices _services = new();
 
     public void Dispose() => _services.Dispose();
 
-    [Fact]
-    public async Task TheDocumentListsEveryMediaEndpointOfTheReadmeContract()
-    {
-        var contract = await ReadContractAsync();
+    protected override string ReadmePrefix => "/api/media";
 
-        PublicContractAssert.ListsEveryReadmeEndpoint(contract, "/api/media");
-    }
-
-    [Fact]
-    public async Task TheDocumentHoldsOnlyPublicRoutesWithBearerAuthAndProblemDetails()
-    {
-        var contract = await ReadContractAsync();
-
-        PublicContractAssert.IsPublicAndDescribesAuthAndErrors(contract);
-    }
-
-    [Fact]
-    public async Task EveryOperationHasANameAndASummary()
-    {
-        var contract = await ReadContractAsync();
-
-        PublicContractAssert.NamesAndSummarisesEveryOperation(contract);
-    }
+    protected override HttpClient CreateServiceClient() => _services.Media.CreateClient();
 
     [Fact]
     public async Task EveryAnswerOfEveryEndpointIsDescribedByTheDocument()
@@ -89,11 +69,5 @@ public sealed class PublishedContractTests : IDisposable
         using var response = await client.PostAsync($"/api/media?conversationId={conversationId}", form);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-    }
-
-    private async Task<PublicApiContract> ReadContractAsync()
-    {
-        using var client = _services.Media.CreateClient();
-        return await PublicApiContract.ReadAsync(client);
     }
 }

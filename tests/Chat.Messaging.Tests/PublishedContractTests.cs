@@ -6,35 +6,15 @@ using Chat.Testing;
 namespace Chat.Messaging.Tests;
 
 /// <summary>Messaging's OpenAPI document lists what the README promises and describes every answer the endpoints give.</summary>
-public sealed class PublishedContractTests : IDisposable
+public sealed class PublishedContractTests : PublishedDocumentTests, IDisposable
 {
     private readonly MessagingFixture _fixture = new();
 
     public void Dispose() => _fixture.Dispose();
 
-    [Fact]
-    public async Task TheDocumentListsEveryConversationEndpointOfTheReadmeContract()
-    {
-        var contract = await ReadContractAsync();
+    protected override string ReadmePrefix => "/api/conversations";
 
-        PublicContractAssert.ListsEveryReadmeEndpoint(contract, "/api/conversations");
-    }
-
-    [Fact]
-    public async Task TheDocumentHoldsOnlyPublicRoutesWithBearerAuthAndProblemDetails()
-    {
-        var contract = await ReadContractAsync();
-
-        PublicContractAssert.IsPublicAndDescribesAuthAndErrors(contract);
-    }
-
-    [Fact]
-    public async Task EveryOperationHasANameAndASummary()
-    {
-        var contract = await ReadContractAsync();
-
-        PublicContractAssert.NamesAndSummarisesEveryOperation(contract);
-    }
+    protected override HttpClient CreateServiceClient() => _fixture.Messaging.CreateClient();
 
     [Fact]
     public async Task EveryAnswerOfEveryEndpointIsDescribedByTheDocument()
@@ -89,11 +69,5 @@ public sealed class PublishedContractTests : IDisposable
     {
         Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-    }
-
-    private async Task<PublicApiContract> ReadContractAsync()
-    {
-        using var client = _fixture.Messaging.CreateClient();
-        return await PublicApiContract.ReadAsync(client);
     }
 }

@@ -4,36 +4,16 @@ using Chat.Testing;
 namespace Chat.Presence.Tests;
 
 /// <summary>Presence's OpenAPI document lists what the README promises and describes every answer the endpoint gives.</summary>
-public sealed class PublishedContractTests : IDisposable
+public sealed class PublishedContractTests : PublishedDocumentTests, IDisposable
 {
     // Who may see whom needs Messaging; the answer's shape is the same without it.
     private readonly ChatCluster _cluster = PresenceOnly.Start(new GarnetFixture(), TimeProvider.System);
 
     public void Dispose() => _cluster.Dispose();
 
-    [Fact]
-    public async Task TheDocumentListsEveryPresenceEndpointOfTheReadmeContract()
-    {
-        var contract = await ReadContractAsync();
+    protected override string ReadmePrefix => "/api/presence";
 
-        PublicContractAssert.ListsEveryReadmeEndpoint(contract, "/api/presence");
-    }
-
-    [Fact]
-    public async Task TheDocumentHoldsOnlyPublicRoutesWithBearerAuthAndProblemDetails()
-    {
-        var contract = await ReadContractAsync();
-
-        PublicContractAssert.IsPublicAndDescribesAuthAndErrors(contract);
-    }
-
-    [Fact]
-    public async Task EveryOperationHasANameAndASummary()
-    {
-        var contract = await ReadContractAsync();
-
-        PublicContractAssert.NamesAndSummarisesEveryOperation(contract);
-    }
+    protected override HttpClient CreateServiceClient() => _cluster.Presence.CreateClient();
 
     [Fact]
     public async Task EveryAnswerOfTheEndpointIsDescribedByTheDocument()
@@ -59,11 +39,5 @@ public sealed class PublishedContractTests : IDisposable
         (await client.GetAsync("/api/presence?userIds=4242")).Dispose();
 
         PublicContractAssert.DescribedEveryAnswer(contract, checker);
-    }
-
-    private async Task<PublicApiContract> ReadContractAsync()
-    {
-        using var client = _cluster.Presence.CreateClient();
-        return await PublicApiContract.ReadAsync(client);
     }
 }
